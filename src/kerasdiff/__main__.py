@@ -1,0 +1,5 @@
+"""`python -m kerasdiff` entry point."""
+
+from kerasdiff.cli import run
+
+run()

@@ -1,0 +1,28 @@
+"""Trouble that ends a run with exit code 2: one clear line naming the file, the cause, the way out."""
+
+from __future__ import annotations
+
+
+class KerasdiffError(Exception):
+    """A user-facing failure (bad spec, script raised, no model, timeout...)."""
+
+    def __init__(self, file: str, cause: str, hint: str = "", detail: str = "") -> None:
+        super().__init__(f"{file}: {cause}")
+        self.file = file
+        self.cause = cause
+        self.hint = hint
+        self.detail = detail  # traceback or captured output, shown with --verbose
+
+    def line(self) -> str:
+        text = f"kerasdiff: {self.file}: {self.cause}" if self.file else f"kerasdiff: {self.cause}"
+        if self.hint:
+            text += f" ({self.hint})"
+        # One line, always: user error lines may contain newlines.
+        return " ".join(text.split("\n"))
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "cause": self.cause, "hint": self.hint, "detail": self.detail}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "KerasdiffError":
+        return cls(d.get("file", ""), d.get("cause", "failed"), d.get("hint", ""), d.get("detail", ""))

@@ -1,0 +1,336 @@
+"""Turn a live Keras 3 model into the neutral Graph: layers, call sites, inputs, outputs, nesting."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import re
+import types
+from typing import Any, Optional
+
+from kerasdiff.graph import Call, Graph, InputSpec, Layer, OutputSpec, Weight
+
+_SNAKE1 = re.compile(r"(.)([A-Z][a-z]+)")
+_SNAKE2 = re.compile(r"([a-z0-9])([A-Z])")
+# Config keys that hold callables or serialized objects worth describing by identity.
+_OBJECT_KEYS = re.compile(r".*(activation|initializer|regularizer|constraint)$")
+
+
+def _snake(name: str) -> str:
+    return _SNAKE2.sub(r"\1_\2", _SNAKE1.sub(r"\1_\2", name)).lower()
+
+
+def looks_auto_named(name: str, cls_name: str) -> bool:
+    """Keras auto names are snake_case(class) with an optional _N suffix."""
+    bases = {_snake(cls_name), cls_name.lower()}
+    if cls_name == "InputLayer":
+        bases |= {"input", "input_layer"}
+    if cls_name in ("Functional", "Sequential", "Model"):
+        bases |= {"functional", "sequential", "model"}
+    return any(re.fullmatch(re.escape(b) + r"(_\d+)?", name) for b in bases)
+
+
+def _source_sha(obj: Any) -> Optional[str]:
+    try:
+        src = inspect.getsource(obj)
+    except (OSError, TypeError):
+        return None
+    return hashlib.sha256(src.encode()).hexdigest()[:12]
+
+
+def _describe_callable(obj: Any) -> Any:
+    """Custom callables compare by qualified name and source, not by module or address."""
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+        mod = getattr(obj, "__module__", "") or ""
+        if mod.startswith("keras") or mod.startswith("tensorflow"):
+            return None
+        return {"callable": obj.__qualname__, "source": _source_sha(obj)}
+    cls = type(obj)
+    mod = cls.__module__ or ""
+    if mod.startswith(("keras", "tensorflow", "builtins")):
+        return None
+    desc: dict = {"class": cls.__qualname__, "source": _source_sha(cls)}
+    try:
+        desc["config"] = normalize_value(obj.get_config())
+    except Exception:  # noqa: BLE001
+        pass
+    return desc
+
+
+def normalize_value(v: Any) -> Any:
+    """Serialized Keras objects -> {'class', 'config'}; tuples -> lists; numbers stay numbers."""
+    if isinstance(v, dict):
+        if "class_name" in v and "config" in v and ("module" in v or "registered_name" in v):
+            cls = v["class_name"]
+            cfg = v["config"]
+            if cls == "function":  # a plain function: the name is all Keras keeps
+                return {"callable": cfg}
+            if cls == "DTypePolicy" or cls.endswith("DTypePolicy"):
+                return (cfg or {}).get("name", "float32")
+            return {"class": cls, "config": normalize_value(cfg)}
+        return {str(k): normalize_value(x) for k, x in sorted(v.items())}
+    if isinstance(v, (list, tuple)):
+        return [normalize_value(x) for x in v]
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return v  # keep floats as floats; 1.0 vs 1 is compared numerically later
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    try:
+        import numpy as np
+
+        if isinstance(v, np.generic):
+            return v.item()
+        if isinstance(v, np.ndarray):
+            return v.tolist() if v.size <= 64 else {"array": list(v.shape)}
+    except Exception:  # noqa: BLE001
+        pass
+    return repr(v)
+
+
+def _config(layer: Any) -> dict:
+    try:
+        cfg = dict(layer.get_config())
+    except Exception as exc:  # noqa: BLE001 - custom layers without get_config still align
+        cfg = {"get_config_error": type(exc).__name__}
+    for k in ("name", "trainable", "dtype", "layer", "forward_layer", "backward_layer",
+              "build_config", "compile_config"):
+        cfg.pop(k, None)
+    out = {}
+    for k, v in cfg.items():
+        nv = normalize_value(v)
+        if _OBJECT_KEYS.match(k):
+            live = getattr(layer, k, None)
+            desc = _describe_callable(live) if live is not None and not isinstance(live, str) else None
+            if desc is not None:
+                nv = desc
+        if k.endswith("activation") and nv in (None, "linear"):
+            nv = "linear"
+        out[k] = nv
+    return out
+
+
+def _shape(shape: Any) -> Optional[tuple]:
+    if shape is None:
+        return None
+    try:
+        return tuple(None if d is None else int(d) for d in shape)
+    except TypeError:
+        return None
+
+
+def _weights(layer: Any) -> tuple[tuple[Weight, ...], Optional[int]]:
+    if not getattr(layer, "built", True):
+        return (), None
+    own = list(getattr(layer, "_trainable_variables", [])) + list(
+        getattr(layer, "_non_trainable_variables", []))
+    ws = tuple(Weight(getattr(v, "path", getattr(v, "name", "w")).split("/")[-1], _shape(v.shape),
+                      str(getattr(v.dtype, "name", v.dtype)), bool(v.trainable)) for v in own)
+    try:
+        total = int(sum(int(_prod(v.shape)) for v in layer.weights))
+    except Exception:  # noqa: BLE001
+        total = sum(w.size for w in ws)
+    return ws, total
+
+
+def _prod(shape: Any) -> int:
+    n = 1
+    for d in shape:
+        n *= int(d)
+    return n
+
+
+def _policy(layer: Any) -> str:
+    pol = getattr(layer, "dtype_policy", None)
+    return str(getattr(pol, "name", None) or getattr(layer, "dtype", "float32"))
+
+
+def _is_functional(obj: Any) -> bool:
+    from keras.src.models.functional import Functional
+
+    return isinstance(obj, Functional)
+
+
+def _is_sequential(obj: Any) -> bool:
+    import keras
+
+    return isinstance(obj, keras.Sequential)
+
+
+def _graph_of(model: Any) -> Any:
+    """The Functional that holds a model's call graph, or None (subclassed / unbuilt)."""
+    if _is_sequential(model):
+        return getattr(model, "_functional", None)
+    if _is_functional(model):
+        return model
+    return None
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.layers: dict[int, Layer] = {}
+        self.layer_order: list[int] = []
+        self.keys: set[str] = set()
+        self.calls: list[Call] = []
+        self.blocks: dict[str, str] = {}
+
+    # -- layers
+    def layer(self, op: Any, prefix: str, block: str) -> str:
+        lid = id(op)
+        if lid in self.layers:
+            return self.layers[lid].key
+        key = prefix + op.name
+        while key in self.keys:  # two distinct objects with one name (possible across blocks)
+            key += "'"
+        self.keys.add(key)
+        ws, params = _weights(op)
+        inner = None
+        inner_obj = getattr(op, "layer", None)
+        import keras
+
+        if isinstance(op, keras.layers.Wrapper) or hasattr(op, "forward_layer"):
+            subs = [s for s in (getattr(op, "forward_layer", None), getattr(op, "backward_layer", None))
+                    if s is not None] or ([inner_obj] if inner_obj is not None else [])
+            if len(subs) == 1 and _graph_of(subs[0]) is not None:
+                inner = extract(subs[0], spec="", var_name=subs[0].name)
+            elif subs:
+                inner = _sequence_graph(subs, "")
+        user_named = op.__dict__.get("_kd_user_named")
+        auto = (not user_named) if user_named is not None else looks_auto_named(op.name, type(op).__name__)
+        self.layers[lid] = Layer(
+            key=key, cls=type(op).__name__, config=_config(op), name=op.name, params=params,
+            weights=ws, trainable=bool(op.trainable), dtype=_policy(op),
+            origin=op.__dict__.get("_kd_origin"), auto_name=auto, block=block, inner=inner,
+        )
+        self.layer_order.append(lid)
+        return key
+
+    # -- graph expansion: nested models are inlined with a path prefix
+    def expand(self, fn: Any, in_refs: list[str], prefix: str, block: str) -> list[str]:
+        from keras.src.layers.core.input_layer import InputLayer
+
+        tensor_ref: dict[int, str] = {}
+        for t, r in zip(fn.inputs, in_refs):
+            tensor_ref[id(t)] = r
+        outs = list(fn.outputs)
+        # Iterative post-order DFS from the outputs, visiting arguments in call order: the
+        # resulting call order depends only on structure, never on names or build order.
+        for out in outs:
+            stack: list[tuple[Any, bool]] = [(out, False)]
+            while stack:
+                t, ready = stack.pop()
+                if id(t) in tensor_ref:
+                    continue
+                op, ni, _ = t._keras_history
+                node = op._inbound_nodes[ni]
+                if isinstance(op, InputLayer):
+                    tensor_ref[id(t)] = f"in:{len(tensor_ref)}"
+                    continue
+                args = list(node.input_tensors)
+                if not ready:
+                    stack.append((t, True))
+                    for a in reversed(args):
+                        if id(a) not in tensor_ref:
+                            stack.append((a, False))
+                    continue
+                arg_refs = [tensor_ref[id(a)] for a in args]
+                sub = _graph_of(op)
+                if sub is not None and not isinstance(op, InputLayer):
+                    path = prefix + op.name
+                    self.blocks.setdefault(path, type(op).__name__)
+                    refs = self.expand(sub, arg_refs, path + "/", path)
+                    for o, r in zip(node.output_tensors, refs):
+                        tensor_ref[id(o)] = r
+                    continue
+                key = self.layer(op, prefix, block)
+                ck = f"c{len(self.calls)}"
+                outs_t = list(node.output_tensors)
+                self.calls.append(Call(
+                    key=ck, layer=key, inputs=tuple(arg_refs),
+                    output_shapes=tuple(_shape(o.shape) for o in outs_t),
+                    output_dtypes=tuple(str(o.dtype) for o in outs_t),
+                ))
+                for i, o in enumerate(outs_t):
+                    tensor_ref[id(o)] = f"{ck}:{i}"
+        return [tensor_ref[id(o)] for o in outs]
+
+
+def _sequence_graph(layers: list, prefix: str) -> Graph:
+    """A chain of layers when no call graph is inspectable (subclassed or unbuilt models)."""
+    b = _Builder()
+    prev = "in:0"
+    for op in layers:
+        if _graph_of(op) is not None:
+            # A built nested model inside an unbuilt chain: inline it.
+            path = prefix + op.name
+            b.blocks.setdefault(path, type(op).__name__)
+            prev = b.expand(_graph_of(op), [prev], path + "/", path)[0]
+            continue
+        key = b.layer(op, prefix, "")
+        ck = f"c{len(b.calls)}"
+        out_shape = None
+        try:
+            out_shape = _shape(op.output.shape) if getattr(op, "_inbound_nodes", None) else None
+        except Exception:  # noqa: BLE001
+            out_shape = None
+        b.calls.append(Call(ck, key, (prev,), (out_shape,), ("float32",)))
+        prev = f"{ck}:0"
+    return Graph(name="", cls="Sequence", layers=tuple(b.layers[i] for i in b.layer_order),
+                 calls=tuple(b.calls), outputs=(OutputSpec(prev, ""),) if b.calls else (),
+                 inputs=(InputSpec("input", None),), structure="sequence", blocks=b.blocks)
+
+
+def _inputs(model: Any, fn: Any) -> tuple[InputSpec, ...]:
+    implicit = False
+    if _is_sequential(model):
+        first = next(iter(model.layers), None)
+        implicit = first is not None and getattr(first, "_input_shape_arg", None) is not None
+    specs = []
+    for t in fn.inputs:
+        op = t._keras_history[0]
+        user_named = op.__dict__.get("_kd_user_named")
+        auto = (not user_named) if user_named is not None else looks_auto_named(op.name, "InputLayer")
+        specs.append(InputSpec(name=op.name, shape=_shape(t.shape), dtype=str(t.dtype),
+                               implicit=implicit, origin=op.__dict__.get("_kd_origin"),
+                               auto_name=auto))
+    return tuple(specs)
+
+
+def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = None) -> Graph:
+    """Extract the neutral graph of a Keras model."""
+    fn = _graph_of(model)
+    try:
+        params = int(model.count_params()) if model.built else None
+        trainable = int(sum(_prod(v.shape) for v in model.trainable_weights)) if model.built else None
+    except Exception:  # noqa: BLE001
+        params = trainable = None
+    cls = type(model).__name__
+    if fn is None:
+        # Subclassed or unbuilt Sequential: compare the tracked layers as an ordered chain.
+        subs = list(model.layers) if _is_sequential(model) else list(
+            model._flatten_layers(include_self=False, recursive=False))
+        g = _sequence_graph(subs, "")
+        if _is_sequential(model):
+            first = next(iter(model.layers), None)
+            shp = getattr(first, "_input_shape_arg", None) if first is not None else None
+            g = Graph(**{**g.__dict__, "inputs": (InputSpec("input", (None,) + tuple(shp) if shp else None,
+                                                             implicit=shp is not None),)})
+        return Graph(name=var_name, cls=cls, framework="keras", inputs=g.inputs, outputs=g.outputs,
+                     layers=g.layers, calls=g.calls, params=params, trainable_params=trainable,
+                     structure="sequence" if not _is_sequential(model) else "graph",
+                     spec=spec, recipe=recipe or {}, blocks=g.blocks)
+    b = _Builder()
+    in_refs = [f"in:{i}" for i in range(len(fn.inputs))]
+    out_refs = b.expand(fn, in_refs, "", "")
+    outputs = []
+    calls = b.call_map() if hasattr(b, "call_map") else {c.key: c for c in b.calls}
+    by_key = {l.key: l for l in b.layers.values()}
+    for r in out_refs:
+        head = r.rpartition(":")[0]
+        name = by_key[calls[head].layer].name if head in calls else ""
+        outputs.append(OutputSpec(r, name))
+    return Graph(
+        name=var_name, cls=cls, framework="keras", inputs=_inputs(model, fn), outputs=tuple(outputs),
+        layers=tuple(b.layers[i] for i in b.layer_order), calls=tuple(b.calls), params=params,
+        trainable_params=trainable, structure="graph", spec=spec, recipe=recipe or {},
+        blocks=b.blocks,
+    )

@@ -1,0 +1,93 @@
+"""Human report via rich: verdict, A vs B summary, findings by severity with why and fix."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from kerasdiff.report.interface import Report, model_summary
+from kerasdiff.rules.base import Finding, fmt_int, show
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+_HEAD = {"error": "Errors (change what is computed or how it trains)",
+         "warning": "Warnings (may change results or the numbers you compare)",
+         "info": "Info (cosmetic; equivalent models differ only here)"}
+
+
+def _value(v: object) -> str:
+    return "-" if v is None else show(v)
+
+
+def _finding(console: Console, n: int, f: Finding, detail: bool) -> None:
+    style = _STYLE[f.severity]
+    console.print(f"[{style}]{n:>2}. {f.code}[/] [bold]{escape(f.title)}[/] [dim]({f.kind})[/]")
+    console.print(f"    {escape(f.message)}", soft_wrap=False)
+    if not detail:
+        return
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold", no_wrap=True)
+    t.add_column(overflow="fold", ratio=3)
+    t.add_column(overflow="fold", ratio=3)
+    t.add_column(style="dim", no_wrap=True)
+    t.add_row("    A", escape(f.a_path), escape(_value(f.a_value)), escape(f.a_source or ""))
+    t.add_row("    B", escape(f.b_path), escape(_value(f.b_value)), escape(f.b_source or ""))
+    console.print(t)
+    g = Table.grid(padding=(0, 1))
+    g.add_column(no_wrap=True)
+    g.add_column(overflow="fold")
+    for c in f.consequences:
+        g.add_row("    [dim]then:[/]", escape(c))
+    g.add_row("    [bold]why:[/]", escape(f.why))
+    g.add_row("    [bold]fix:[/]", escape(f.fix))
+    console.print(g)
+
+
+def render(report: Report, color: bool = False, width: int = 100, timings: bool = False) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=color, no_color=not color, width=width,
+                      highlight=False, color_system="standard" if color else None, emoji=False)
+    verdict_style = "bold green" if report.equivalent else "bold red"
+    console.print(f"[{verdict_style}]{escape(report.verdict())}[/]")
+    console.print()
+    sa, sb = model_summary(report.a), model_summary(report.b)
+    t = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+    t.add_column("")
+    t.add_column("A", overflow="fold")
+    t.add_column("B", overflow="fold")
+    t.add_row("spec", escape(sa["spec"]), escape(sb["spec"]))
+    t.add_row("model", escape(f"{sa['name']} ({sa['class']})"), escape(f"{sb['name']} ({sb['class']})"))
+    t.add_row("params", fmt_int(sa["params"]), fmt_int(sb["params"]))
+    t.add_row("layers", str(sa["layers"]), str(sb["layers"]))
+    console.print(t)
+    n = 0
+    for sev in ("error", "warning", "info"):
+        group = [f for f in report.findings if f.severity == sev]
+        if not group:
+            continue
+        console.print()
+        console.print(f"[{_STYLE[sev]}]{_HEAD[sev]}[/]")
+        for f in group:
+            n += 1
+            _finding(console, n, f, detail=sev != "info")
+    if not report.findings:
+        console.print()
+        console.print("No differences found: the models are built the same way.")
+    if report.ignored:
+        console.print(f"[dim]{report.ignored} finding(s) hidden by --ignore[/]")
+    if timings:
+        console.print()
+        tt = Table(title=None, box=None, show_header=True, header_style="bold", padding=(0, 2))
+        tt.add_column("phase")
+        tt.add_column("seconds", justify="right")
+        for k, v in report.timings.items():
+            tt.add_row(k, f"{v:.3f}")
+        console.print(tt)
+    # Tables pad cells with spaces; trailing blanks only make diffs and copy-paste noisy.
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+
+
+def render_quiet(report: Report) -> str:
+    return report.verdict() + "\n"

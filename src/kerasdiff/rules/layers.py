@@ -1,0 +1,110 @@
+"""Per-layer config rules: activation, initializer, regularizer, constraint, settings, dtype, trainable."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from kerasdiff.graph import Graph, Layer
+from kerasdiff.rules.base import Context, Finding, make, same, show
+
+_MISSING = object()
+# Dropout-style seeds are randomness (the recipe issue), not a layer setting.
+_SKIP_KEYS = {"seed", "get_config_error"}
+
+
+def _without_seed(v: Any) -> Any:
+    if isinstance(v, dict) and isinstance(v.get("config"), dict):
+        cfg = {k: x for k, x in v["config"].items() if k != "seed"}
+        return {**v, "config": cfg}
+    return v
+
+
+def _seed(v: Any) -> Any:
+    if isinstance(v, dict) and isinstance(v.get("config"), dict):
+        return v["config"].get("seed")
+    return None
+
+
+def _role(g: Graph, calls: list[str]) -> str:
+    outs = {o.ref.rpartition(":")[0] for o in g.outputs}
+    return " (an output layer)" if any(c in outs for c in calls) else ""
+
+
+def compare_layers(ctx: Context, la: Layer, lb: Layer, pos: int, anchors_a: tuple, anchors_b: tuple,
+                   prefix_a: str = "", prefix_b: str = "") -> Iterator[Finding]:
+    """All config findings for one matched layer pair."""
+    pa, pb = prefix_a + la.key, prefix_b + lb.key
+    common = dict(a_path=pa, b_path=pb, a_source=la.origin, b_source=lb.origin, position=pos,
+                  anchors_a=anchors_a, anchors_b=anchors_b)
+    if la.cls != lb.cls:
+        yield make("KD151", attribute="class", a_value=la.cls, b_value=lb.cls,
+                   message=f"A has {la.cls} at {pa}, B has {lb.cls} at {pb}", **common)
+        return
+    role = _role(ctx.a, list(anchors_a)) if not prefix_a else ""
+    keys = list(la.config) + [k for k in lb.config if k not in la.config]
+    for key in keys:
+        if key in _SKIP_KEYS:
+            continue
+        va, vb = la.config.get(key, _MISSING), lb.config.get(key, _MISSING)
+        if same(va, vb):
+            continue
+        va_s = "(not set)" if va is _MISSING else va
+        vb_s = "(not set)" if vb is _MISSING else vb
+        if key.endswith("activation"):
+            yield make("KD101", attribute=key, a_value=va_s, b_value=vb_s,
+                       message=f"{la.cls} {pa}{role}: {key} is {show(va_s)} in A, {show(vb_s)} in B",
+                       **common)
+        elif key.endswith("initializer"):
+            if same(_without_seed(va), _without_seed(vb)):
+                yield make("KD112", attribute=key, a_value=_seed(va), b_value=_seed(vb),
+                           message=f"{pa}: {key} seed {_seed(va)} in A, {_seed(vb)} in B", **common)
+            else:
+                yield make("KD111", attribute=key, a_value=va_s, b_value=vb_s,
+                           message=f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B", **common)
+        elif key.endswith("regularizer"):
+            msg = f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B"
+            if (isinstance(va, dict) and isinstance(vb, dict) and va.get("callable", va.get("class"))
+                    == vb.get("callable", vb.get("class")) and va.get("source") != vb.get("source")):
+                msg += " (same name, different source code)"
+            yield make("KD121", attribute=key, a_value=va_s, b_value=vb_s, message=msg, **common)
+        elif key.endswith("constraint"):
+            yield make("KD131", attribute=key, a_value=va_s, b_value=vb_s,
+                       message=f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B", **common)
+        else:
+            yield make("KD141", attribute=key, a_value=va_s, b_value=vb_s,
+                       message=f"{la.cls} {pa}: {key}={show(va_s)} in A, {show(vb_s)} in B", **common)
+    if la.dtype != lb.dtype:
+        yield make("KD201", attribute="dtype_policy", a_value=la.dtype, b_value=lb.dtype,
+                   message=f"{pa} computes in {la.dtype} in A, {lb.dtype} in B", **common)
+    if la.trainable != lb.trainable:
+        yield make("KD211", attribute="trainable", a_value=la.trainable, b_value=lb.trainable,
+                   message=f"{pa} is {'trainable' if la.trainable else 'frozen'} in A, "
+                           f"{'trainable' if lb.trainable else 'frozen'} in B", **common)
+    if la.folded != lb.folded:
+        how_a = "a separate Activation layer" if la.folded else "the layer's own activation"
+        how_b = "a separate Activation layer" if lb.folded else "the layer's own activation"
+        yield make("KD102", attribute="activation", a_value=how_a, b_value=how_b,
+                   message=f"{pa}: activation {show(la.config.get('activation'))} applied by {how_a} in A, "
+                           f"by {how_b} in B", **common)
+    if not la.auto_name and not lb.auto_name and la.name != lb.name:
+        yield make("KD903", attribute="name", a_value=la.name, b_value=lb.name,
+                   message=f"layer named '{la.name}' in A, '{lb.name}' in B", **common)
+    if la.inner is not None and lb.inner is not None:
+        from kerasdiff.rules import diff_graphs
+
+        for f in diff_graphs(la.inner, lb.inner, nested=True):
+            yield make(f.code, a_path=f"{pa}/{f.a_path}", b_path=f"{pb}/{f.b_path}",
+                       attribute=f.attribute, a_value=f.a_value, b_value=f.b_value,
+                       message=f"inside {la.cls} {pa}: {f.message}",
+                       a_source=f.a_source or la.origin, b_source=f.b_source or lb.origin,
+                       position=pos, anchors_a=anchors_a, anchors_b=anchors_b,
+                       consequences=f.consequences)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for la_key, lb_key in ctx.al.layer_pairs:
+        la, lb = ctx.a.layer(la_key), ctx.b.layer(lb_key)
+        anchors_a = tuple(ctx.a_calls_of.get(la_key, ()))
+        anchors_b = tuple(ctx.b_calls_of.get(lb_key, ()))
+        pos = min((ctx.a_pos[c] for c in anchors_a), default=0)
+        yield from compare_layers(ctx, la, lb, pos, anchors_a, anchors_b)

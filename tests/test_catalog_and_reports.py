@@ -1,0 +1,116 @@
+"""The catalogue is the only source of codes; reports render it faithfully (no TensorFlow here)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from graphs import mlp, siamese
+
+from kerasdiff import catalog
+from kerasdiff.docs import render_markdown
+from kerasdiff.engine import compare_graphs
+from kerasdiff.errors import KerasdiffError
+from kerasdiff.report import IMPLEMENTED, Format, render
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_codes_unique_and_well_formed():
+    codes = [r.code for r in catalog.RULES]
+    assert len(codes) == len(set(codes))
+    assert not set(codes) & catalog.REMOVED
+    for r in catalog.RULES:
+        assert r.kind in catalog.KINDS and r.severity in catalog.SEVERITIES
+        assert r.title and r.what and r.why and r.fix and r.example
+
+
+def test_codes_page_is_generated_from_the_catalogue():
+    with open(os.path.join(ROOT, "docs", "codes.md"), encoding="utf-8") as fh:
+        assert fh.read() == render_markdown(), "run: python -m kerasdiff.docs docs/codes.md"
+
+
+def test_codes_are_only_defined_in_catalogue():
+    src = os.path.join(ROOT, "src", "kerasdiff")
+    import re
+
+    for dirpath, _, files in os.walk(src):
+        for name in files:
+            if not name.endswith(".py") or name == "catalog.py":
+                continue
+            with open(os.path.join(dirpath, name), encoding="utf-8") as fh:
+                text = fh.read()
+            for code in re.findall(r'"(KD\d{3})"', text):
+                assert code in catalog.BY_CODE, f"{name} uses undeclared code {code}"
+
+
+def test_every_format_is_implemented_or_refused_cleanly():
+    report = compare_graphs(mlp(), mlp("relu"))
+    for fmt in Format:
+        if fmt in IMPLEMENTED:
+            assert render(report, fmt)
+        else:
+            with pytest.raises(KerasdiffError):
+                render(report, fmt)
+
+
+def test_json_report_has_the_fixed_fields():
+    report = compare_graphs(mlp(), mlp("relu"), timings={"load_a": 1.0})
+    doc = json.loads(render(report, Format.JSON))
+    assert doc["schema_version"] == 1 and doc["equivalent"] is False and doc["probe"] is None
+    assert set(doc["a"]) == {"spec", "name", "class", "framework", "params", "layers"}
+    f = doc["findings"][0]
+    for key in ("code", "kind", "severity", "title", "a_path", "b_path", "attribute", "a_value",
+                "b_value", "message", "why", "fix"):
+        assert key in f
+    assert (f["code"], f["kind"], f["a_value"], f["b_value"]) == ("KD101", "activation", "linear", "relu")
+    assert set(doc["timings"]) == {"load_a", "load_b", "extract", "align", "diff", "probe", "report"}
+    assert all(isinstance(v, float) for v in doc["timings"].values())
+
+
+def test_text_report_plain_without_terminal():
+    report = compare_graphs(siamese(True), siamese(False))
+    out = render(report, Format.TEXT, color=False)
+    assert "\x1b[" not in out
+    assert out.startswith("DIVERGENT: 1 error")
+    assert "KD181" in out and "why:" in out and "fix:" in out
+    assert "[bold]" not in out
+
+
+def test_text_report_escapes_markup_in_user_strings():
+    from dataclasses import replace
+
+    g = mlp()
+    weird = replace(g, spec="[red]evil[/red].py")
+    out = render(compare_graphs(weird, g), Format.TEXT)
+    assert "[red]evil[/red].py" in out
+
+
+def test_quiet_and_fail_on():
+    report = compare_graphs(mlp(), mlp(), fail_on="info")
+    assert report.equivalent
+    assert render(report, Format.TEXT, quiet=True).startswith("EQUIVALENT")
+    seeded = compare_graphs(siamese(True), siamese(False), fail_on="never")
+    assert seeded.equivalent
+
+
+def test_ignore_by_code_and_kind():
+    r = compare_graphs(mlp(), mlp("relu"), ignore=["activation"])
+    assert r.findings == () and r.ignored == 1 and r.equivalent
+    r = compare_graphs(mlp(), mlp("relu"), ignore=["KD101"])
+    assert r.equivalent
+    with pytest.raises(KerasdiffError):
+        compare_graphs(mlp(), mlp(), ignore=["KD999"])
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["rules"], ["rules", "KD101"]])
+def test_fast_commands_do_not_import_tensorflow(argv):
+    code = ("import sys; from kerasdiff.cli import main; rc = main(%r); "
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'imported TF'; "
+            "sys.exit(rc)") % (argv,)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip()
