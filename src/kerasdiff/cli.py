@@ -43,35 +43,20 @@ def _load_settings() -> dict:
         here = parent
 
 
-class _Main(click.Group):
-    """`kerasdiff A B [options]` by default; `kerasdiff rules [CODE]` as the one subcommand."""
+class _Main(click.Command):
+    """`kerasdiff A B [options]`; `kerasdiff rules [CODE]` is dispatched before parsing."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            args = ["diff", *args]
-        return super().parse_args(ctx, args)
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        diff_cmd = self.commands["diff"]
-        with click.Context(diff_cmd, info_name="kerasdiff", parent=None) as sub:
-            diff_cmd.format_help(sub, formatter)
-        formatter.write_paragraph()
-        formatter.write_text("Other commands:\n  kerasdiff rules [CODE]   explain finding codes "
-                             "(all, one code, or a kind)\n  kerasdiff --version")
+    def main(self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None,
+             **extra):  # type: ignore[override]
+        argv = list(sys.argv[1:] if args is None else args)
+        if argv and argv[0] == "rules":
+            return rules_command.main(argv[1:], prog_name="kerasdiff rules", **extra)
+        return super().main(argv, prog_name=prog_name or "kerasdiff", **extra)
 
 
-@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]},
-             invoke_without_command=True)
+@click.command("kerasdiff", cls=_Main, context_settings={"help_option_names": ["-h", "--help"]},
+               epilog="Other commands: `kerasdiff rules [CODE|KIND]` explains finding codes.")
 @click.version_option(__version__, "--version", prog_name="kerasdiff", message="%(prog)s %(version)s")
-@click.pass_context
-def cli(ctx: click.Context) -> None:
-    """kerasdiff: explain why two 'identical' Keras models give different results."""
-    if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
-        ctx.exit(EXIT_TROUBLE)
-
-
-@cli.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
@@ -90,7 +75,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line.")
 @click.option("--verbose", "-v", is_flag=True, help="Show script output and tracebacks.")
 @click.pass_context
-def diff_command(ctx: click.Context, a: str, b: str, fmt: Optional[str], output: Optional[str],
+def cli(ctx: click.Context, a: str, b: str, fmt: Optional[str], output: Optional[str],
                  fail_on: Optional[str], ignore: tuple[str, ...], probe: bool, timeout: Optional[float],
                  run_fit: bool, timings: bool, quiet: bool, verbose: bool) -> None:
     """Compare model A with model B.
@@ -174,7 +159,7 @@ def _diff(a: str, b: str, fmt: Optional[str], output: Optional[str], fail_on: Op
         return EXIT_TROUBLE
 
 
-@cli.command("rules", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("rules", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text")
 @click.pass_context
