@@ -1,0 +1,63 @@
+"""CLI wiring that needs no TensorFlow: settings, option validation, exit code 2 paths."""
+
+from __future__ import annotations
+
+import os
+
+from click.testing import CliRunner
+
+from kerasdiff.cli import _load_settings, cli, main
+
+EX = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+A = os.path.join(EX, "seed000-output-activation", "a.py")
+
+
+def test_settings_from_nearest_pyproject(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.kerasdiff]\nfail-on = "warning"\nignore = ["KD112"]\n')
+    sub = tmp_path / "deep" / "er"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    assert _load_settings() == {"fail-on": "warning", "ignore": ["KD112"]}
+
+
+def test_bad_settings_value_is_trouble(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.kerasdiff]\nfail-on = "sometimes"\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [A, A])
+    assert result.exit_code == 2
+    assert "fail-on 'sometimes'" in result.output
+
+
+def test_unknown_ignore_code_fails_fast():
+    result = CliRunner().invoke(cli, [A, A, "--ignore", "KD999"])
+    assert result.exit_code == 2
+    assert "unknown code or kind 'KD999'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unimplemented_format_and_probe_say_not_yet():
+    for extra in (["--format", "sarif"], ["--probe"]):
+        result = CliRunner().invoke(cli, [A, A, *extra])
+        assert result.exit_code == 2, extra
+        assert "not available yet" in result.output
+
+
+def test_missing_file_and_bad_kind():
+    result = CliRunner().invoke(cli, ["missing.py", A])
+    assert result.exit_code == 2 and "missing.py: no such file" in result.output
+    result = CliRunner().invoke(cli, ["model.onnx", A])
+    assert result.exit_code == 2 and "unknown kind of model file" in result.output
+
+
+def test_usage_errors_exit_2_and_name_kerasdiff():
+    assert main(["only_one.py"]) == 2
+    result = CliRunner().invoke(cli, ["only_one.py"])
+    assert result.exit_code == 2 and "kerasdiff [OPTIONS] A B" in result.output
+
+
+def test_rules_command():
+    result = CliRunner().invoke(cli, ["rules", "shared-layer"])
+    assert result.exit_code == 0 and "KD181" in result.output and "why:" in result.output
+    result = CliRunner().invoke(cli, ["rules", "KD999"])
+    assert result.exit_code == 2
+    assert main(["rules", "--format", "markdown"]) == 0
