@@ -1,0 +1,13 @@
+"""KD121 (custom), side B: a regularizer function with the SAME name but an L1 body."""
+import keras
+from keras import layers, ops
+
+
+def weight_penalty(w):
+    return 0.01 * ops.sum(ops.abs(w))
+
+
+inputs = keras.Input(shape=(4,))
+x = layers.Dense(8, activation="relu", kernel_regularizer=weight_penalty)(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)

@@ -1,0 +1,8 @@
+"""KD131, side B: the same layer without the constraint: weights may grow freely."""
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(4,))
+x = layers.Dense(8, activation="relu")(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)

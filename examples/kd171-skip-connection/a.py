@@ -1,0 +1,11 @@
+"""KD171 (skip), side A: a residual Add takes the skip from the first hidden layer."""
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(4,))
+h1 = layers.Dense(8, activation="relu")(inputs)
+h2 = layers.Dense(8, activation="relu")(h1)
+h3 = layers.Dense(8, activation="relu")(h2)
+res = layers.Add()([h3, h1])
+outputs = layers.Dense(1)(res)
+model = keras.Model(inputs, outputs)

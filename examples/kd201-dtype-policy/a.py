@@ -1,0 +1,8 @@
+"""KD201, side A: everything computes in the default float32."""
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(4,))
+x = layers.Dense(8, activation="relu")(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)

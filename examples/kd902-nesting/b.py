@@ -1,0 +1,9 @@
+"""KD902, side B: the same hidden layers called inline (a grouping difference only)."""
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(4,))
+x = layers.Dense(8, activation="relu")(inputs)
+x = layers.Dense(8, activation="relu")(x)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)

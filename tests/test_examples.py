@@ -1,0 +1,187 @@
+"""Every examples/<name>/ pair yields exactly the verdict and codes its expected.txt declares.
+
+expected.txt format (the verdict is for the default --fail-on error):
+
+    verdict: divergent | equivalent
+    first: KD101            (omitted when there are no findings)
+    codes: KD101 KD193      (the exact set of codes, all severities, sorted; empty if none)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLES, load_graph
+from kerasdiff import catalog
+
+pytestmark = pytest.mark.keras
+
+SIDES = ("a.py", "b.py")
+
+# Codes no example has to show as its first finding. Keep it short and say why for each entry.
+# (Currently empty: every code of the catalogue is the first finding of some example.)
+NOT_FIRST_ANYWHERE: dict[str, str] = {}
+
+# Known kerasdiff bugs: expected.txt states the CORRECT result; these xfail until fixed.
+PAIR_BUGS = {
+    "kd121-custom-regularizer": (
+        "extract._describe_callable treats a function whose __module__ starts with 'keras' as a "
+        "Keras builtin; the loader renames a colliding script module to 'kerasdiff_user_<stem>', so "
+        "the custom regularizer's source hash is dropped and the different bodies compare equal"),
+    "kd171-concat-order": (
+        "alignment follows the Concatenate input order: swapping two branches of different "
+        "structure misaligns them (KD161+KD162+KD101) instead of one KD171"),
+    "kd172-output-order": (
+        "alignment follows the output order: swapped outputs yield spurious KD161+KD162 for the "
+        "income head next to the correct KD172"),
+}
+SELF_BUGS = {
+    ("kd904-subclassed", "b.py"): (
+        "a subclassed model compared with itself yields KD904 (a warning), so an identical "
+        "model is 'divergent' under --fail-on warning"),
+}
+
+
+def _example_names() -> list[str]:
+    return sorted(d for d in os.listdir(EXAMPLES)
+                  if os.path.isdir(os.path.join(EXAMPLES, d)) and not d.startswith((".", "_")))
+
+
+NAMES = _example_names()
+
+
+def parse_expected(path: str) -> dict:
+    """{'verdict': str, 'first': str | None, 'codes': list[str]}; strict about the format."""
+    out: dict = {"first": None}
+    seen: set[str] = set()
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            key, sep, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            assert sep and key in ("verdict", "first", "codes") and key not in seen, \
+                f"{path}:{n}: unexpected line {line!r}"
+            seen.add(key)
+            out[key] = value.split() if key == "codes" else value
+    assert "verdict" in out and "codes" in out, f"{path}: needs 'verdict:' and 'codes:' lines"
+    assert out["verdict"] in ("equivalent", "divergent"), f"{path}: bad verdict {out['verdict']!r}"
+    assert out["codes"] == sorted(set(out["codes"])), f"{path}: codes must be sorted and unique"
+    unknown = [c for c in out["codes"] if c not in catalog.BY_CODE]
+    assert not unknown, f"{path}: unknown codes {unknown}"
+    if out["codes"]:
+        assert out["first"] in out["codes"], f"{path}: 'first:' must be one of the codes"
+    else:
+        assert out["first"] is None, f"{path}: 'first:' given but no codes"
+    return out
+
+
+@pytest.fixture(scope="session")
+def graphs():
+    """Load every script once, in a fixed order, so results do not depend on which tests run.
+
+    (In-process loading shares sys.modules; see PAIR_BUGS["kd121-custom-regularizer"].)
+    """
+    loaded: dict[tuple[str, str], object] = {}
+    for name in NAMES:
+        for side in SIDES:
+            path = os.path.join(EXAMPLES, name, side)
+            try:
+                loaded[name, side] = load_graph(path)
+            except Exception as exc:  # noqa: BLE001 - reported by the test that needs it
+                loaded[name, side] = exc
+    return loaded
+
+
+def _graph(graphs: dict, name: str, side: str):
+    g = graphs[name, side]
+    if isinstance(g, Exception):
+        raise AssertionError(f"examples/{name}/{side} failed to load: {g}") from g
+    return g
+
+
+def _describe(report) -> str:
+    return "\n".join(f"  {f.code} {f.severity}: {f.message}" for f in report.findings) or "  (none)"
+
+
+def test_examples_exist():
+    assert NAMES, "no examples found"
+    for name in NAMES:
+        for f in (*SIDES, "expected.txt"):
+            assert os.path.isfile(os.path.join(EXAMPLES, name, f)), f"examples/{name}/{f} missing"
+    for name in (*PAIR_BUGS, *(n for n, _ in SELF_BUGS)):
+        assert name in NAMES, f"known-bug entry {name} names no example"
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=PAIR_BUGS[n])) if n in PAIR_BUGS else n
+    for n in NAMES])
+def test_example_pair(name, graphs):
+    from kerasdiff.engine import compare_graphs
+
+    want = parse_expected(os.path.join(EXAMPLES, name, "expected.txt"))
+    report = compare_graphs(_graph(graphs, name, "a.py"), _graph(graphs, name, "b.py"))
+    got_codes = sorted({f.code for f in report.findings})
+    got_first = report.findings[0].code if report.findings else None
+    got_verdict = "equivalent" if report.equivalent else "divergent"
+    detail = f"examples/{name} findings:\n{_describe(report)}"
+    assert got_verdict == want["verdict"], detail
+    assert got_first == want["first"], detail
+    assert got_codes == want["codes"], detail
+
+
+@pytest.mark.parametrize("name,side", [
+    pytest.param(n, s, marks=pytest.mark.xfail(strict=True, reason=SELF_BUGS[n, s]))
+    if (n, s) in SELF_BUGS else (n, s)
+    for n in NAMES for s in SIDES])
+def test_script_against_itself_has_no_findings(name, side, graphs):
+    from kerasdiff.engine import compare_graphs
+
+    g = _graph(graphs, name, side)
+    report = compare_graphs(g, g)
+    assert not report.findings, f"examples/{name}/{side} vs itself:\n{_describe(report)}"
+
+
+def test_every_code_is_first_in_some_example():
+    firsts = {parse_expected(os.path.join(EXAMPLES, n, "expected.txt"))["first"] for n in NAMES}
+    missing = [r.code for r in catalog.RULES if r.code not in firsts and r.code not in NOT_FIRST_ANYWHERE]
+    assert not missing, f"no example has these codes as its first finding: {missing}"
+    stale = [c for c in NOT_FIRST_ANYWHERE if c in firsts or c not in catalog.BY_CODE]
+    assert not stale, f"remove from NOT_FIRST_ANYWHERE: {stale}"
+
+
+# ---------------------------------------------------------------- the real CLI (worker processes)
+
+def _ex(name: str, side: str) -> str:
+    return os.path.join(EXAMPLES, name, side)
+
+
+def test_cli_divergent_pair_exits_1():
+    from kerasdiff.cli import cli
+
+    result = CliRunner().invoke(cli, [_ex("seed000-output-activation", "a.py"),
+                                      _ex("seed000-output-activation", "b.py")])
+    assert result.exit_code == 1, result.output
+    assert "KD101" in result.output
+
+
+def test_cli_equivalent_pair_exits_0():
+    from kerasdiff.cli import cli
+
+    result = CliRunner().invoke(cli, [_ex("equiv-input-shape", "a.py"), _ex("equiv-input-shape", "b.py")])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_json_names_the_shared_base():
+    from kerasdiff.cli import cli
+
+    result = CliRunner().invoke(cli, [_ex("seed003-shared-base", "a.py"), _ex("seed003-shared-base", "b.py"),
+                                      "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["equivalent"] is False
+    assert data["findings"][0]["code"] == "KD181"
