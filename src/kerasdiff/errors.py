@@ -18,7 +18,7 @@ class KerasdiffError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         # One line, always: user error lines may contain newlines.
-        return " ".join(text.split("\n"))
+        return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
     def to_dict(self) -> dict:
         return {"file": self.file, "cause": self.cause, "hint": self.hint, "detail": self.detail}

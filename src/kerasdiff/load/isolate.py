@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from typing import Optional
 
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
 from kerasdiff.load.interface import Spec
+
+_FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+) in (?P<func>.+)$')
 
 
 @dataclass
@@ -22,7 +28,7 @@ class Loaded:
     a: Graph
     b: Graph
     timings: dict = field(default_factory=dict)
-    output: dict = field(default_factory=dict)  # spec.raw -> captured script stdout/stderr
+    output: dict = field(default_factory=dict)  # file as given -> captured script stdout/stderr
 
 
 def _worker_env() -> dict:
@@ -31,85 +37,180 @@ def _worker_env() -> dict:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     env.setdefault("KERAS_BACKEND", "tensorflow")
     env.setdefault("PYTHONHASHSEED", "0")
+    # No __pycache__ next to the user's scripts and helper modules.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     # Make sure the worker imports this very kerasdiff, even from a source checkout.
     pkg_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
 
-def _start(path: str, kind: str, names: list, run_fit: bool, out_file: str) -> subprocess.Popen:
-    request = json.dumps({"path": path, "kind": kind, "names": names, "run_fit": run_fit,
-                          "cwd": os.getcwd(), "out": out_file})
-    return subprocess.Popen(
-        [sys.executable, "-m", "kerasdiff.load.worker", request],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=_worker_env(), start_new_session=True,
-    )
+# Seconds a worker may take to import TensorFlow/Keras before its --timeout clock starts anyway.
+_IMPORT_GRACE = 120.0
+
+
+@dataclass
+class _Job:
+    specs: list
+    proc: subprocess.Popen
+    files: dict  # out, log, stack, stdout, stderr
+    script_started: Optional[float] = None
+
+    @property
+    def spec(self) -> Spec:
+        return self.specs[0]
+
+    def read(self, key: str) -> str:
+        try:
+            with open(self.files[key], encoding="utf-8", errors="replace") as fh:
+                return fh.read()
+        except OSError:
+            return ""
+
+
+def _start(specs: list, run_fit: bool, tmpdir: str, index: int) -> _Job:
+    files = {k: os.path.join(tmpdir, f"{index}.{k}") for k in ("out", "log", "stack", "stdout", "stderr")}
+    spec = specs[0]
+    request = json.dumps({"path": spec.path, "kind": spec.kind, "names": [s.name for s in specs],
+                          "run_fit": run_fit, "cwd": os.getcwd(), "shown": spec.shown,
+                          "out": files["out"], "log": files["log"], "stack": files["stack"]})
+    # Output goes to files, not pipes: a chatty script can never block on a full pipe.
+    with open(files["stdout"], "wb") as out, open(files["stderr"], "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kerasdiff.load.worker", request],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            env=_worker_env(), start_new_session=True,
+        )
+    return _Job(specs, proc, files)
 
 
 def _kill(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
     try:
-        os.killpg(proc.pid, 9)
+        os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, AttributeError):
         proc.kill()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _busy_at(job: _Job) -> Optional[str]:
+    """Ask a running worker for its stack (SIGUSR1 -> faulthandler) and find the user's line."""
+    if not hasattr(signal, "SIGUSR1"):
+        return None
+    try:
+        job.proc.send_signal(signal.SIGUSR1)
+    except (ProcessLookupError, OSError):
+        return None
+    dump, last = "", None
+    for _ in range(40):  # the dump is written at once by a C handler; wait until it is complete
+        time.sleep(0.05)
+        dump = job.read("stack")
+        if dump and dump == last:
+            break
+        last = dump
+    script = os.path.realpath(job.spec.path)
+    folder = os.path.dirname(script) + os.sep
+    first_in_folder = None
+    for ln in dump.splitlines():  # most recent call first
+        m = _FRAME.match(ln)
+        if not m:
+            continue
+        real = os.path.realpath(m["file"])
+        if real == script:
+            return f"line {m['line']}"
+        if first_in_folder is None and real.startswith(folder) and "site-packages" not in real:
+            first_in_folder = f"{os.path.relpath(real, os.getcwd())}:{m['line']}"
+    return first_in_folder
+
+
+def _timeout_error(job: _Job, timeout: float) -> KerasdiffError:
+    where = _busy_at(job)
+    out = job.read("log").rstrip()
+    detail = (f"--- output of {job.spec.shown} before it was stopped ---\n{out}\n---\n" if out else "")
+    stack = job.read("stack").strip()
+    if stack:
+        detail += f"--- where it was ---\n{stack}\n"
+    return KerasdiffError(
+        job.spec.shown,
+        f"still running after --timeout {timeout:g} s" + (f", busy at {where}" if where else ""),
+        "training or waiting at import time? put it under `if __name__ == '__main__':`, "
+        "or raise --timeout", detail)
+
+
+def _result(job: _Job) -> dict:
+    text = job.read("out")
+    payload = None
+    if text:
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            payload = None
+    if payload is None:
+        stderr = job.read("stderr").strip()
+        tail = (stderr.splitlines() or ["no output"])[-1]
+        code = job.proc.returncode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit {code}"
+        log = job.read("log").rstrip()
+        detail = (f"--- output of {job.spec.shown} ---\n{log}\n---\n" if log else "") + stderr
+        raise KerasdiffError(job.spec.shown, f"the loader process died ({how}): {tail[:160]}",
+                             "the script may call os._exit() or crash Python; run it with python "
+                             "to check, --verbose shows the output", detail=detail)
+    if not payload.get("ok"):
+        raise KerasdiffError.from_dict(payload["error"])
+    return payload
 
 
 def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False) -> Loaded:
-    """Load both specs; the same file named twice runs once, in one worker."""
+    """Load both specs; the same file named twice runs once, in one worker.
+
+    Workers run in parallel; the first one to fail ends the run (the other is stopped)."""
     groups: dict[str, list[Spec]] = {}
     for spec in (a, b):
         groups.setdefault(spec.path, []).append(spec)
     tmpdir = tempfile.mkdtemp(prefix="kerasdiff-")
     started = time.perf_counter()
-    procs = {}
-    for path, specs in groups.items():
-        out_file = os.path.join(tmpdir, f"{len(procs)}.json")
-        names = [s.name for s in specs]
-        procs[path] = (_start(path, specs[0].kind, names, run_fit, out_file), out_file, specs)
-
+    jobs: dict[str, _Job] = {}
     results: dict[str, dict] = {}
     durations: dict[str, float] = {}
-    deadline = started + timeout
     try:
-        for path, (proc, out_file, specs) in procs.items():
-            remaining = max(0.1, deadline - time.perf_counter())
-            try:
-                stdout, stderr = proc.communicate(timeout=remaining)
-            except subprocess.TimeoutExpired:
-                _kill(proc)
-                proc.communicate()
-                raise KerasdiffError(
-                    specs[0].raw, f"still running after --timeout {timeout:g} s",
-                    "the script may be training or waiting; guard training with "
-                    "`if __name__ == '__main__':` or raise --timeout")
-            durations[path] = time.perf_counter() - started
-            payload = None
-            if os.path.exists(out_file):
-                with open(out_file, encoding="utf-8") as fh:
-                    payload = json.load(fh)
-            if payload is None:
-                tail = (stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
-                raise KerasdiffError(specs[0].raw, f"model loader crashed (exit {proc.returncode}): {tail}",
-                                     "run with --verbose", detail=stderr.decode("utf-8", "replace"))
-            if not payload.get("ok"):
-                raise KerasdiffError.from_dict(payload["error"])
-            results[path] = payload
+        for i, (path, specs) in enumerate(groups.items()):
+            jobs[path] = _start(specs, run_fit, tmpdir, i)
+        pending = dict(jobs)
+        while pending:
+            now = time.perf_counter()
+            for path, job in list(pending.items()):
+                if job.proc.poll() is None:
+                    # --timeout counts the user's script, not the worker's TensorFlow import: the
+                    # clock starts when the worker opens the log (just before the script runs).
+                    if job.script_started is None and os.path.exists(job.files["log"]):
+                        job.script_started = now
+                    begin = job.script_started if job.script_started is not None else (
+                        started + max(_IMPORT_GRACE, timeout))
+                    if now > begin + timeout:
+                        raise _timeout_error(job, timeout)
+                    continue
+                durations[path] = now - started
+                del pending[path]
+                results[path] = _result(job)  # raises on trouble: the first failure wins
+            if pending:
+                time.sleep(0.02)
     finally:
-        for proc, _, _ in procs.values():
-            if proc.poll() is None:
-                _kill(proc)
-        for name in os.listdir(tmpdir):
-            os.unlink(os.path.join(tmpdir, name))
-        os.rmdir(tmpdir)
+        for job in jobs.values():
+            _kill(job.proc)
+        shutil.rmtree(tmpdir, ignore_errors=True)
 
     graphs = {}
     output = {}
     extract_time = 0.0
-    for path, (_, _, specs) in procs.items():
+    for path, job in jobs.items():
         payload = results[path]
-        for spec, gd in zip(specs, payload["graphs"]):
+        for spec, gd in zip(job.specs, payload["graphs"]):
             graphs[spec.raw, spec.path, spec.name] = Graph.from_dict(gd)
-            output[spec.raw] = payload.get("output", "")
+            output[spec.shown] = payload.get("output", "")  # per file: a script runs once
         extract_time = max(extract_time, payload.get("extract_seconds", 0.0))
     ga = graphs[a.raw, a.path, a.name]
     gb = graphs[b.raw, b.path, b.name]

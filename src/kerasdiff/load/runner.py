@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import importlib.util
+import inspect
 import io
 import os
 import re
@@ -36,8 +38,8 @@ class Recorder:
     optimizers: dict = field(default_factory=dict)  # id(optimizer) -> [id(model), ...]
 
 
-class StdinBlocked(Exception):
-    """Raised when the user's script reads standard input."""
+class StdinBlocked(EOFError):
+    """Raised when the user's script reads standard input (an EOFError, so fallbacks still work)."""
 
 
 class _NoStdin(io.TextIOBase):
@@ -49,8 +51,11 @@ class _NoStdin(io.TextIOBase):
     def readable(self) -> bool:
         return True
 
-    def fileno(self) -> int:
-        raise StdinBlocked("the script reads standard input")
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:  # libraries probe this; only reading is an error
+        raise io.UnsupportedOperation("kerasdiff runs scripts without standard input")
 
 
 # --------------------------------------------------------------------------- origins
@@ -160,6 +165,27 @@ def _plain(v: Any, depth: int = 0) -> Any:
 _TRAIN_KEYS = ("batch_size", "epochs", "shuffle", "validation_split", "class_weight",
                "steps_per_epoch", "initial_epoch", "validation_steps", "validation_freq")
 
+# The hooks are installed once per process and read this state, so every load (also several
+# in-process loads in tests) records into its own Recorder.
+_STATE: dict = {"recorder": None, "run_fit": False, "origins": False}
+
+
+def _n_results(model: Any) -> int:
+    """How many numbers evaluate() returns: the loss plus one per compiled metric."""
+    n = 1
+    recorder = _STATE["recorder"]
+    records = recorder.compiles.get(id(model), []) if recorder is not None else []
+    for rec in records[-1:]:
+        for key in ("metrics", "weighted_metrics"):
+            m = rec.get(key)
+            if isinstance(m, dict):
+                m = [x for v in m.values() for x in (v if isinstance(v, list) else [v])]
+            if isinstance(m, list):
+                n += len(m)
+            elif m:
+                n += 1
+    return n
+
 
 def install_hooks(recorder: Recorder, run_fit: bool) -> None:
     """Patch keras so layers remember where they were built and models do not train."""
@@ -167,6 +193,7 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
 
     global _LIB_DIRS
     _LIB_DIRS = _lib_dirs()
+    _STATE.update(recorder=recorder, run_fit=run_fit, origins=True)
     layer_cls = keras.layers.Layer
     if getattr(layer_cls.__init__, "_kerasdiff", False):
         return
@@ -174,7 +201,7 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         d = self.__dict__
-        if "_kd_origin" not in d:
+        if _STATE["origins"] and "_kd_origin" not in d:
             d["_kd_origin"] = user_origin()
             d["_kd_user_named"] = kwargs.get("name") is not None
         orig_init(self, *args, **kwargs)
@@ -186,6 +213,9 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
     orig_compile = model_cls.compile
 
     def compile(self: Any, *args: Any, **kwargs: Any) -> Any:
+        recorder = _STATE["recorder"]
+        if recorder is None:
+            return orig_compile(self, *args, **kwargs)
         names = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
                  "run_eagerly", "steps_per_execution", "jit_compile")
         bound = dict(zip(names, args))
@@ -202,11 +232,12 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
         return orig_compile(self, *args, **kwargs)
 
     model_cls.compile = compile
-    if run_fit:
-        return
 
-    def make(method: str) -> Any:
+    def make(method: str, real: Any) -> Any:
         def fake(self: Any, *args: Any, **kwargs: Any) -> Any:
+            recorder = _STATE["recorder"]
+            if _STATE["run_fit"] or recorder is None:
+                return real(self, *args, **kwargs)
             rec = {"method": method, "origin": user_origin()}
             rec.update({k: _plain(kwargs[k]) for k in _TRAIN_KEYS if k in kwargs})
             if method == "fit":
@@ -216,20 +247,47 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
                 rec["callbacks"] = [_plain(c) for c in kwargs.get("callbacks") or []]
             recorder.fits.setdefault(id(self), []).append(rec)
             if method == "fit":
+                # Scripts read history.history['loss'][-1]: any key answers one zero.
                 h = keras.callbacks.History()
-                h.history = {}
+                h.history = collections.defaultdict(lambda: [0.0])
                 h.epoch = []
+                h.set_model(self)
                 return h
             if method in ("predict", "predict_on_batch"):
                 return _fake_predict(self, args, kwargs)
-            return 0.0
+            n = _n_results(self)
+            if kwargs.get("return_dict"):
+                return collections.defaultdict(float, loss=0.0)
+            return 0.0 if n == 1 else [0.0] * n
 
         fake.__name__ = method
+        fake.__doc__ = getattr(real, "__doc__", None)
         return fake
 
     for method in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch",
                    "predict_on_batch"):
-        setattr(model_cls, method, make(method))
+        setattr(model_cls, method, make(method, getattr(model_cls, method)))
+
+    # Nothing trained, so saving would overwrite the user's trained files with fresh weights.
+    def no_save(real: Any) -> Any:
+        def save(*args: Any, **kwargs: Any) -> Any:
+            if _STATE["run_fit"] or _STATE["recorder"] is None:
+                return real(*args, **kwargs)
+            return None
+
+        save.__name__ = getattr(real, "__name__", "save")
+        return save
+
+    for method in ("save", "save_weights"):
+        setattr(model_cls, method, no_save(getattr(model_cls, method)))
+    for mod in (keras.saving, keras.models):
+        if hasattr(mod, "save_model"):
+            setattr(mod, "save_model", no_save(mod.save_model))
+
+
+def _stop_hooks() -> None:
+    """After a load: layers built later (saved files, tests) get no origin; models train again."""
+    _STATE.update(recorder=None, origins=False)
 
 
 # --------------------------------------------------------------------------- scripts
@@ -245,55 +303,114 @@ def _module_name(path: str) -> str:
     return stem
 
 
-def _script_error(path: str, exc: BaseException) -> KerasdiffError:
-    tb = traceback.extract_tb(exc.__traceback__)
-    where = ""
-    for fr in reversed(tb):
+def _short(text: str, limit: int = 200) -> str:
+    """The first non-empty line of a message, cut to a terminal-friendly length."""
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    first = lines[0] if lines else ""
+    return first if len(first) <= limit else first[: limit - 3].rstrip() + "..."
+
+
+def _show(filename: str) -> str:
+    rel = os.path.relpath(filename, _CWD)
+    return filename if rel.startswith(".." + os.sep + "..") else rel
+
+
+def _user_error(script: str, shown: str, exc: BaseException,
+                name: Optional[str] = None) -> KerasdiffError:
+    """Turn an exception from the user's code into one line: where (file:line), what, the way out."""
+    tb = exc.__traceback__
+    frames = traceback.extract_tb(tb)
+    where_file, where_line = None, None
+    for fr in reversed(frames):
         if _is_user_file(fr.filename):
-            where = f"{os.path.relpath(fr.filename, _CWD)}:{fr.lineno}: "
+            where_file, where_line = fr.filename, fr.lineno
             break
-    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    cause = f"script raised {type(exc).__name__}" + (f": {msg}" if msg else "")
-    detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return KerasdiffError(os.path.relpath(path, _CWD), where + cause if where else cause,
-                          "fix the script or run it with python to see the full error", detail)
+    # The traceback shown with --verbose starts at the user's code, not in kerasdiff's machinery.
+    start = tb
+    while start is not None and not _is_user_file(start.tb_frame.f_code.co_filename):
+        start = start.tb_next
+    detail = "".join(traceback.format_exception(type(exc), exc, start or tb))
+    if where_file is not None and os.path.realpath(where_file) == os.path.realpath(script):
+        file, prefix = f"{shown}:{where_line}", ""
+    else:
+        file = shown
+        prefix = f"{_show(where_file)}:{where_line}: " if where_file else ""
+    call = f"{name}() " if name else ""
+    if isinstance(exc, StdinBlocked):
+        return KerasdiffError(file, f"{prefix}the script {call}reads standard input (input() or sys.stdin)",
+                              "kerasdiff runs scripts without a terminal: use constants or "
+                              "defaults instead of asking", detail)
+    if isinstance(exc, SystemExit):
+        return KerasdiffError(file, f"{prefix}the script {call}called sys.exit({exc.code!r}) while loading",
+                              "move exit() and the code after it under `if __name__ == '__main__':`",
+                              detail)
+    msg = _short(str(exc))
+    what = type(exc).__name__ + (f": {msg}" if msg else "")
+    who = f"{name}() raised" if name else "the script raised"
+    return KerasdiffError(file, f"{prefix}{who} {what}",
+                          "fix the script; --verbose shows the traceback and the script's output",
+                          detail)
 
 
-def run_script(path: str, recorder: Recorder, captured: io.StringIO) -> Any:
-    """Execute the script as a fresh module in its own folder; return the module."""
+class _Capture(io.StringIO):
+    """The script's stdout/stderr; also streamed to a log file so a timed-out run can show it."""
+
+    def __init__(self, log: Optional[str] = None) -> None:
+        super().__init__()
+        self._log = open(log, "w", encoding="utf-8") if log else None  # noqa: SIM115
+
+    def write(self, s: str) -> int:
+        n = super().write(s)
+        if self._log is not None:
+            try:
+                self._log.write(s)
+                self._log.flush()
+            except (OSError, ValueError):
+                self._log = None
+        return n
+
+    def isatty(self) -> bool:
+        return False
+
+
+@contextlib.contextmanager
+def script_context(path: str, captured: io.StringIO) -> Any:
+    """The world the user's code runs in: its own folder as cwd and on sys.path, no stdin,
+    output captured, no .pyc written next to the user's files. Restored afterwards."""
     folder = os.path.dirname(path)
-    modname = _module_name(path)
-    spec = importlib.util.spec_from_file_location(modname, path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[modname] = module
-    old_cwd, old_path0, old_stdin, old_argv = os.getcwd(), list(sys.path), sys.stdin, sys.argv
-    rel = os.path.relpath(path, _CWD)
+    saved = (os.getcwd(), list(sys.path), sys.stdin, sys.argv, sys.dont_write_bytecode)
     try:
         os.chdir(folder)
         sys.path.insert(0, folder)
         sys.stdin = _NoStdin()
         sys.argv = [path]
+        sys.dont_write_bytecode = True
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            spec.loader.exec_module(module)  # type: ignore[union-attr]
-    except StdinBlocked:
-        raise KerasdiffError(rel, "the script reads standard input (input() or sys.stdin)",
-                             "kerasdiff runs scripts without a terminal; read settings from "
-                             "arguments with defaults or constants instead")
-    except SystemExit as exc:
-        raise KerasdiffError(rel, f"the script called sys.exit({exc.code!r})",
-                             "move exits under `if __name__ == '__main__':`")
-    except KeyboardInterrupt:
-        raise
-    except SyntaxError as exc:
-        where = f"{os.path.relpath(exc.filename or path, _CWD)}:{exc.lineno}: "
-        raise KerasdiffError(rel, f"{where}syntax error: {exc.msg}", "fix the script")
-    except BaseException as exc:  # noqa: BLE001
-        raise _script_error(path, exc) from None
+            yield
     finally:
-        os.chdir(old_cwd)
-        sys.path[:] = old_path0
-        sys.stdin = old_stdin
-        sys.argv = old_argv
+        os.chdir(saved[0])
+        sys.path[:] = saved[1]
+        sys.stdin, sys.argv, sys.dont_write_bytecode = saved[2], saved[3], saved[4]
+
+
+def run_script(path: str, recorder: Recorder, captured: io.StringIO, shown: Optional[str] = None) -> Any:
+    """Execute the script as a fresh module (not __main__); return the module.
+
+    Call inside script_context(); the module stays registered in sys.modules so pickling and
+    `from script import x` inside builders keep working."""
+    shown = shown or _show(path)
+    modname = _module_name(path)
+    spec = importlib.util.spec_from_file_location(modname, path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[modname] = module
+    try:
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    except SyntaxError as exc:  # the script itself was checked; this is an imported module
+        where = f"{_show(exc.filename or path)}:{exc.lineno}"
+        raise KerasdiffError(shown, f"{where}: syntax error: {exc.msg}",
+                             "fix that file") from None
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, stdin, KeyboardInterrupt too
+        raise _user_error(path, shown, exc) from None
     return module
 
 
@@ -303,42 +420,62 @@ def _is_model(obj: Any) -> bool:
     return isinstance(obj, keras.Model)
 
 
-def _call_builder(rel: str, name: str, fn: Any, captured: io.StringIO) -> Any:
+def _a(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+def _call_builder(path: str, shown: str, name: str, fn: Any) -> Any:
+    spec = f"{shown}:{name}"
     try:
-        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            obj = fn()
-    except TypeError as exc:
-        if "argument" in str(exc):
-            raise KerasdiffError(f"{rel}:{name}", f"{name}() needs arguments ({exc})",
-                                 "give it defaults, or name a model variable with FILE.py:NAME")
-        raise _script_error(rel, exc) from None
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        sig = None
+    if sig is not None:
+        try:
+            sig.bind()
+        except TypeError:
+            need = [p.name for p in sig.parameters.values() if p.default is p.empty
+                    and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+            raise KerasdiffError(spec, f"{name}() needs arguments ({', '.join(need)})",
+                                 "give them defaults, or write `model = "
+                                 f"{name}(...)` in the script and compare {shown}:model") from None
+    try:
+        obj = fn()
     except BaseException as exc:  # noqa: BLE001
-        raise _script_error(rel, exc) from None
+        raise _user_error(path, shown, exc, name=name) from None
     if not _is_model(obj):
-        raise KerasdiffError(f"{rel}:{name}", f"{name}() returned {type(obj).__name__}, not a Keras model",
-                             "return the model from the function")
+        raise KerasdiffError(spec, f"{name}() returned {_a(type(obj).__name__)}, not a Keras model",
+                             f"return the model from {name}()")
     return obj
 
 
-def discover(module: Any, rel: str, name: Optional[str], captured: io.StringIO) -> tuple[str, Any]:
-    """Find the model the spec means; see DESIGN.md 'Model discovery'."""
+def discover(module: Any, shown: str, name: Optional[str], path: Optional[str] = None) -> tuple[str, Any]:
+    """Find the model the spec means; see DESIGN.md 'Model discovery'. Call inside script_context()."""
+    path = path or getattr(module, "__file__", "") or shown
     found = {k: v for k, v in vars(module).items() if not k.startswith("_") and _is_model(v)}
     if name is not None:
         if not hasattr(module, name):
-            avail = ", ".join(f"{rel}:{k}" for k in found) or "none"
-            raise KerasdiffError(f"{rel}:{name}", f"no module-level name '{name}'",
-                                 f"models in the script: {avail}")
+            avail = ", ".join(f"{shown}:{k}" for k in found)
+            builders = [b for b in BUILDER_NAMES if callable(getattr(module, b, None))]
+            avail = ", ".join(x for x in (avail, ", ".join(f"{shown}:{b}" for b in builders)) if x)
+            raise KerasdiffError(f"{shown}:{name}", f"no module-level name '{name}' in the script",
+                                 f"models in it: {avail}" if avail else
+                                 "it has no module-level model; code under "
+                                 "`if __name__ == '__main__':` is not run")
         obj = getattr(module, name)
         if _is_model(obj):
             return name, obj
         if callable(obj):
-            return name, _call_builder(rel, name, obj, captured)
-        raise KerasdiffError(f"{rel}:{name}", f"'{name}' is a {type(obj).__name__}, not a Keras model "
-                             "or a function returning one", "name a model variable or a builder")
+            return name, _call_builder(path, shown, name, obj)
+        avail = ", ".join(f"{shown}:{k}" for k in found)
+        raise KerasdiffError(f"{shown}:{name}", f"'{name}' is {_a(type(obj).__name__)}, not a Keras model "
+                             "or a function returning one",
+                             f"models in the script: {avail}" if avail else
+                             "name a model variable or a zero-argument builder")
     for b in BUILDER_NAMES:
         fn = getattr(module, b, None)
         if callable(fn) and not _is_model(fn):
-            return b, _call_builder(rel, b, fn, captured)
+            return b, _call_builder(path, shown, b, fn)
     unique: dict[int, tuple[str, Any]] = {}
     for k, v in found.items():
         unique.setdefault(id(v), (k, v))
@@ -350,40 +487,49 @@ def discover(module: Any, rel: str, name: Optional[str], captured: io.StringIO) 
     if len(tops) == 1:
         return tops[0]
     if not tops:
-        raise KerasdiffError(rel, "no Keras model found at module level",
-                             "define build_model() or a module-level model; code under "
+        raise KerasdiffError(shown, "no Keras model found at module level",
+                             "define build_model() or a module-level model variable; code under "
                              "`if __name__ == '__main__':` is not run")
-    listing = ", ".join(f"{rel}:{k}" for k, _ in tops)
-    raise KerasdiffError(rel, f"several models found: {listing}", "pick one with FILE.py:NAME")
+    listing = " ".join(f"{shown}:{k}" for k, _ in tops)
+    raise KerasdiffError(shown, f"{len(tops)} models found, which one? {listing}",
+                         "name one as FILE.py:NAME")
 
 
 # --------------------------------------------------------------------------- saved files
 
 
-def load_saved(path: str) -> Any:
+def load_saved(path: str, shown: Optional[str] = None) -> Any:
     import keras
 
-    rel = os.path.relpath(path, _CWD)
+    shown = shown or _show(path)
     try:
         if path.lower().endswith(".json"):
             from keras.src.saving import serialization_lib
 
-            with open(path, encoding="utf-8") as fh:
+            with open(path, encoding="utf-8-sig") as fh:
                 text = fh.read()
             with serialization_lib.SafeModeScope(True):
-                return keras.models.model_from_json(text)
-        return keras.saving.load_model(path, compile=False, safe_mode=True)
+                model = keras.models.model_from_json(text)
+        else:
+            model = keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # noqa: BLE001
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "safe_mode" in str(exc) or "Lambda" in str(exc) and "unsafe" in str(exc).lower():
-            raise KerasdiffError(rel, "holds a Lambda layer or custom code, which Keras safe mode "
-                                 "refuses to run from a file",
-                                 "compare the script that builds the model instead")
-        if "Unknown layer" in str(exc) or "Could not locate" in str(exc):
-            raise KerasdiffError(rel, f"uses a custom class Keras cannot find: {msg[:160]}",
-                                 "compare the script that builds the model instead")
-        raise KerasdiffError(rel, f"cannot be loaded as a Keras model: {msg[:200]}",
-                             "check that the file is a complete .keras/.h5 save or a to_json() config")
+        text = str(exc)
+        msg = _short(text, 160) or type(exc).__name__
+        detail = traceback.format_exc()
+        if "safe_mode" in text or ("Lambda" in text and "unsafe" in text.lower()):
+            raise KerasdiffError(shown, "holds a Lambda layer or other Python code, which Keras safe "
+                                 "mode refuses to load from a file",
+                                 "compare the script that builds the model instead", detail) from None
+        if "Unknown layer" in text or "Could not locate" in text or "Could not deserialize" in text:
+            raise KerasdiffError(shown, f"uses a custom class Keras cannot find: {msg}",
+                                 "compare the script that builds the model instead", detail) from None
+        raise KerasdiffError(shown, f"cannot be loaded as a Keras model: {type(exc).__name__}: {msg}",
+                             "check that it is a complete model.save() file or a model.to_json() "
+                             "config", detail) from None
+    if not _is_model(model):
+        raise KerasdiffError(shown, f"holds {_a(type(model).__name__)}, not a Keras model",
+                             "save the whole model (model.save / model.to_json)")
+    return model
 
 
 # --------------------------------------------------------------------------- entry
@@ -399,30 +545,44 @@ def reset_keras_state() -> None:
 
 
 def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
-              cwd: Optional[str] = None) -> FileResult:
-    """Load one file once and extract one graph per requested NAME (None = discover)."""
-    global _CWD
+              cwd: Optional[str] = None, shown: Optional[str] = None,
+              log: Optional[str] = None) -> FileResult:
+    """Load one file once and extract one graph per requested NAME (None = discover).
+
+    `shown` is the file as the user wrote it (for messages); `log` streams the script's output."""
+    global _CWD, _LIB_DIRS
     _CWD = cwd or os.getcwd()
     import keras  # noqa: F401 - import before hooks
 
     from kerasdiff.load.extract import extract
 
+    _LIB_DIRS = _lib_dirs()
+    shown = shown or _show(path)
+    captured = _Capture(log)
     recorder = Recorder()
-    install_hooks(recorder, run_fit)
-    captured = io.StringIO()
-    rel = os.path.relpath(path, _CWD)
     picked = []
-    if kind == "script":
-        module = run_script(path, recorder, captured)
-        for name in names:
-            picked.append(discover(module, rel, name, captured))
-    else:
-        model = load_saved(path)
-        picked = [(os.path.basename(path), model) for _ in names]
+    try:
+        if kind == "script":
+            install_hooks(recorder, run_fit)
+            try:
+                with script_context(path, captured):
+                    module = run_script(path, recorder, captured, shown)
+                    for name in names:
+                        picked.append(discover(module, shown, name, path))
+            finally:
+                _stop_hooks()
+        else:
+            model = load_saved(path, shown)
+            picked = [(os.path.basename(path), model) for _ in names]
+    except KerasdiffError as exc:
+        out = captured.getvalue()
+        if out.strip():
+            exc.detail = f"--- output of {shown} ---\n{out.rstrip()}\n---\n" + (exc.detail or "")
+        raise
     t0 = time.perf_counter()
     graphs = []
     for (name, model), requested in zip(picked, names):
-        spec = rel if requested is None else f"{rel}:{requested}"
+        spec = shown if requested is None else f"{shown}:{requested}"
         try:
             g = extract(model, spec=spec, var_name=name,
                         recipe={"compile": recorder.compiles.get(id(model), []),
@@ -430,8 +590,8 @@ def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
         except KerasdiffError:
             raise
         except Exception as exc:  # noqa: BLE001
-            raise KerasdiffError(spec, f"cannot read the model's structure: {type(exc).__name__}: {exc}",
-                                 "run with --verbose and report it",
+            raise KerasdiffError(spec, f"cannot read the model's structure: {type(exc).__name__}: "
+                                 f"{_short(str(exc))}", "run with --verbose and please report it",
                                  detail=traceback.format_exc()) from None
         graphs.append(g)
     return FileResult(graphs, captured.getvalue(), time.perf_counter() - t0)

@@ -1,4 +1,9 @@
-"""Worker process entry: load one file (script or saved model), extract graphs, write them as JSON."""
+"""Worker process entry: load one file (script or saved model), extract graphs, write them as JSON.
+
+`python -m kerasdiff.load.worker REQUEST_JSON`. The request names the file, the NAMEs wanted, and
+where to write: `out` (the result), `log` (the script's output, streamed), `stack` (a Python stack
+dump written on SIGUSR1, so the parent can say where a timed-out script was busy).
+"""
 
 from __future__ import annotations
 
@@ -7,28 +12,46 @@ import sys
 import traceback
 
 
+def _arm_stack_dump(path: str | None) -> None:
+    if not path:
+        return
+    import faulthandler
+    import signal
+
+    if hasattr(signal, "SIGUSR1"):
+        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        faulthandler.register(signal.SIGUSR1, file=fh, all_threads=True)
+
+
 def main(argv: list[str]) -> int:
     request = json.loads(argv[0])
     out = request["out"]
+    shown = request.get("shown") or request["path"]
     try:
+        _arm_stack_dump(request.get("stack"))
         from kerasdiff.load import runner
 
         result = runner.load_file(request["path"], request["kind"], request["names"],
-                                  run_fit=request.get("run_fit", False), cwd=request.get("cwd"))
-        payload = {"ok": True, "graphs": [g.to_dict() for g in result.graphs],
-                   "output": result.output, "extract_seconds": result.extract_seconds}
+                                  run_fit=request.get("run_fit", False), cwd=request.get("cwd"),
+                                  shown=shown, log=request.get("log"))
+        text = json.dumps({"ok": True, "graphs": [g.to_dict() for g in result.graphs],
+                           "output": result.output, "extract_seconds": result.extract_seconds})
     except BaseException as exc:  # noqa: BLE001 - every failure must become a JSON error line
         from kerasdiff.errors import KerasdiffError
 
         if isinstance(exc, KerasdiffError):
             err = exc
         else:
-            err = KerasdiffError(request["path"], f"internal error while loading: "
+            err = KerasdiffError(shown, f"internal error while loading: "
                                  f"{type(exc).__name__}: {exc}", "run with --verbose; please report it",
                                  detail=traceback.format_exc())
-        payload = {"ok": False, "error": err.to_dict()}
-    with open(out, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh)
+        text = json.dumps({"ok": False, "error": err.to_dict()})
+    tmp = out + ".part"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    import os
+
+    os.replace(tmp, out)  # the parent never sees half a result
     return 0
 
 
