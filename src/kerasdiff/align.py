@@ -33,8 +33,10 @@ class Alignment:
 # --------------------------------------------------------------------------- normalization
 
 
-def fold_activations(g: Graph) -> Graph:
-    """Fold `X -> Activation(f)` into X(activation=f) when X is linear and used only there."""
+def fold_activations(g: Graph, only: Optional[set] = None) -> Graph:
+    """Fold `X -> Activation(f)` into X(activation=f) when X is linear and used only there.
+
+    `only`: the Activation calls that may be folded (None = all)."""
     layers = g.layer_map()
     calls_of: dict[str, int] = {}
     consumers: dict[str, int] = {}
@@ -51,6 +53,8 @@ def fold_activations(g: Graph) -> Graph:
         lay = layers[c.layer]
         fold = _FOLDABLE.get(lay.cls)
         if fold is None or len(c.inputs) != 1 or calls_of[c.layer] != 1:
+            continue
+        if only is not None and c.key not in only:
             continue
         act = fold(lay.config)
         src = c.inputs[0]
@@ -115,9 +119,32 @@ def canonical_order(g: Graph) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- matching
 
 
-def _token(g: Graph, c: Call) -> tuple:
+def _fingerprints(g: Graph) -> dict[str, int]:
+    """Per layer: a hash of its normalized config (names are not part of it). Cached per graph."""
+    cache = g.__dict__.get("_kd_fp")
+    if cache is None:
+        cache = {}
+        for l in g.layers:
+            try:
+                cache[l.key] = hash(repr(l.config))
+            except Exception:  # noqa: BLE001 - unreprable config: class alone
+                cache[l.key] = 0
+        object.__setattr__(g, "_kd_fp", cache)
+    return cache
+
+
+# Token levels for the near-linear difflib pass: (class, output shapes), then class alone inside
+# the gaps, then the typed edit distance on what is left. Gaps are then re-aligned with their neighbours by the
+# typed edit distance, which also weighs parameter counts and configs.
+_LEVELS = 2
+_WINDOW = 6  # matched pairs on each side of a gap that the edit distance may re-pair
+
+
+def _token(g: Graph, c: Call, level: int = 0) -> tuple:
     lay = g.layer_map()[c.layer]
-    return (lay.cls, c.output_shapes)
+    if level == 0:
+        return (lay.cls, c.output_shapes)
+    return (lay.cls,)
 
 
 def _sub_cost(ga: Graph, ca: Call, gb: Graph, cb: Call) -> float:
@@ -125,7 +152,10 @@ def _sub_cost(ga: Graph, ca: Call, gb: Graph, cb: Call) -> float:
     same_cls = la.cls == lb.cls
     same_shape = ca.output_shapes == cb.output_shapes
     if same_cls and same_shape:
-        return 0.0 if la.params == lb.params else 0.1
+        cost = 0.0 if la.params == lb.params else 0.1
+        if _fingerprints(ga)[la.key] != _fingerprints(gb)[lb.key]:
+            cost += 0.05
+        return cost
     if same_cls:
         return 0.4
     if same_shape:
@@ -133,10 +163,72 @@ def _sub_cost(ga: Graph, ca: Call, gb: Graph, cb: Call) -> float:
     return 1.6
 
 
+_DP_LIMIT = 160_000
+
+
+def _match(ga: Graph, a: list[Call], gb: Graph, b: list[Call], level: int
+           ) -> list[tuple[Optional[str], Optional[str]]]:
+    """Pair two call sequences: difflib on tokens of `level`, the gaps recursively."""
+    # Inside a gap, equal class runs are paired before the edit distance sees the rest: when a
+    # change upstream shifts every shape downstream (DenseNet channels), the edit distance alone
+    # would rather shift a whole block to line up equal shapes.
+    if not a or not b or level >= _LEVELS:
+        return _dp(ga, a, gb, b)
+    if len(a) == len(b) and all(_token(ga, x, _LEVELS - 1) == _token(gb, y, _LEVELS - 1)
+                                for x, y in zip(a, b)):
+        # The same layer classes in the same order: the only sane pairing is by position, even
+        # when a change upstream shifts shapes so that block k of B looks like block k+1 of A.
+        return [(x.key, y.key) for x, y in zip(a, b)]
+    ta = [_token(ga, c, level) for c in a]
+    tb = [_token(gb, c, level) for c in b]
+    pairs: list[tuple[Optional[str], Optional[str]]] = []
+    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            pairs += [(x.key, y.key) for x, y in zip(a[i1:i2], b[j1:j2])]
+        else:
+            pairs += _match(ga, a[i1:i2], gb, b[j1:j2], level + 1)
+    return pairs
+
+
+def _refine(ga: Graph, gb: Graph, pairs: list[tuple[Optional[str], Optional[str]]]
+            ) -> list[tuple[Optional[str], Optional[str]]]:
+    """Re-align each gap together with a few matched neighbours by the typed edit distance.
+
+    difflib places an inserted or deleted layer anywhere in a run of equal-looking layers
+    (Dropout, Dropout; Dense(8), Dense(8)); the edit distance picks the place where configs and
+    parameter counts agree. Windows are small, so this stays linear in the number of calls.
+    """
+    gaps = [i for i, (x, y) in enumerate(pairs) if x is None or y is None]
+    if not gaps:
+        return pairs
+    ac, bc = ga.call_map(), gb.call_map()
+    out: list[tuple[Optional[str], Optional[str]]] = []
+    pos = 0
+    i = 0
+    while i < len(gaps):
+        lo = max(pos, gaps[i] - _WINDOW)
+        hi = gaps[i] + 1
+        j = i + 1
+        while j < len(gaps) and gaps[j] <= hi + 2 * _WINDOW:
+            hi = gaps[j] + 1
+            j += 1
+        hi = min(len(pairs), hi + _WINDOW)
+        window = pairs[lo:hi]
+        wa = [ac[x] for x, _ in window if x is not None]
+        wb = [bc[y] for _, y in window if y is not None]
+        out += pairs[pos:lo]
+        out += _dp(ga, wa, gb, wb) if len(wa) * len(wb) <= _DP_LIMIT else window
+        pos = hi
+        i = j
+    out += pairs[pos:]
+    return out
+
+
 def _dp(ga: Graph, a: list[Call], gb: Graph, b: list[Call]) -> list[tuple[Optional[str], Optional[str]]]:
     """Needleman-Wunsch on a small block; indel cost 1, substitution by _sub_cost."""
     n, m = len(a), len(b)
-    if n == 0 or m == 0 or n * m > 160_000:
+    if n == 0 or m == 0 or n * m > _DP_LIMIT:
         # Too big for the quadratic step: pair by position, the rest are gaps.
         k = min(n, m)
         out = [(a[i].key, b[i].key) for i in range(k)]
@@ -203,19 +295,8 @@ def align(a: Graph, b: Graph) -> Alignment:
     a_order = canonical_order(a)
     b_order = canonical_order(b)
     ac, bc = a.call_map(), b.call_map()
-    ta = [_token(a, ac[k]) for k in a_order]
-    tb = [_token(b, bc[k]) for k in b_order]
-    pairs: list[tuple[Optional[str], Optional[str]]] = []
-    if ta == tb:
-        pairs = list(zip(a_order, b_order))
-    else:
-        # Coarse, near-linear pass on exact tokens; typed edit distance only inside the gaps.
-        sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
-        for tag, i1, i2, j1, j2 in sm.get_opcodes():
-            if tag == "equal":
-                pairs += list(zip(a_order[i1:i2], b_order[j1:j2]))
-            else:
-                pairs += _dp(a, [ac[k] for k in a_order[i1:i2]], b, [bc[k] for k in b_order[j1:j2]])
+    pairs = _match(a, [ac[k] for k in a_order], b, [bc[k] for k in b_order], 0)
+    pairs = _refine(a, b, pairs)
     a_to_b = {x: y for x, y in pairs if x is not None and y is not None}
     b_to_a = {y: x for x, y in a_to_b.items()}
     seen: set[tuple[str, str]] = set()

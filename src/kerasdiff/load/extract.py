@@ -20,14 +20,21 @@ def _snake(name: str) -> str:
     return _SNAKE2.sub(r"\1_\2", _SNAKE1.sub(r"\1_\2", name)).lower()
 
 
+_AUTO_RE: dict[str, "re.Pattern[str]"] = {}
+
+
 def looks_auto_named(name: str, cls_name: str) -> bool:
     """Keras auto names are snake_case(class) with an optional _N suffix."""
-    bases = {_snake(cls_name), cls_name.lower()}
-    if cls_name == "InputLayer":
-        bases |= {"input", "input_layer"}
-    if cls_name in ("Functional", "Sequential", "Model"):
-        bases |= {"functional", "sequential", "model"}
-    return any(re.fullmatch(re.escape(b) + r"(_\d+)?", name) for b in bases)
+    pat = _AUTO_RE.get(cls_name)
+    if pat is None:
+        bases = {_snake(cls_name), cls_name.lower()}
+        if cls_name == "InputLayer":
+            bases |= {"input", "input_layer"}
+        if cls_name in ("Functional", "Sequential", "Model"):
+            bases |= {"functional", "sequential", "model"}
+        pat = re.compile("(?:" + "|".join(re.escape(b) for b in sorted(bases)) + r")(?:_\d+)?")
+        _AUTO_RE[cls_name] = pat
+    return pat.fullmatch(name) is not None
 
 
 def _source_sha(obj: Any) -> Optional[str]:
@@ -118,15 +125,26 @@ def _shape(shape: Any) -> Optional[tuple]:
         return None
 
 
+def _var_shape(v: Any) -> Any:
+    # KerasVariable keeps a plain tuple in `_shape`; `.shape` builds a tf.TensorShape each time.
+    s = getattr(v, "_shape", None)
+    return s if isinstance(s, tuple) else v.shape
+
+
 def _weights(layer: Any) -> tuple[tuple[Weight, ...], Optional[int]]:
     if not getattr(layer, "built", True):
         return (), None
     own = list(getattr(layer, "_trainable_variables", [])) + list(
         getattr(layer, "_non_trainable_variables", []))
-    ws = tuple(Weight(getattr(v, "path", getattr(v, "name", "w")).split("/")[-1], _shape(v.shape),
+    ws = tuple(Weight(getattr(v, "path", getattr(v, "name", "w")).split("/")[-1], _shape(_var_shape(v)),
                       str(getattr(v.dtype, "name", v.dtype)), bool(v.trainable)) for v in own)
     try:
-        total = int(sum(int(_prod(v.shape)) for v in layer.weights))
+        has_sub = bool(getattr(layer, "_layers", None)) or hasattr(layer, "layer") or hasattr(
+            layer, "forward_layer")
+        if has_sub:
+            total = int(sum(int(_prod(_var_shape(v))) for v in layer.weights))
+        else:
+            total = sum(w.size for w in ws)
     except Exception:  # noqa: BLE001
         total = sum(w.size for w in ws)
     return ws, total

@@ -160,8 +160,17 @@ def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict
                 ) -> list[Finding]:
     """All findings for A vs B, most explanatory first."""
     t0 = time.perf_counter()
-    fa, fb = fold_activations(a), fold_activations(b)
-    al = align(fa, fb)
+    # Fold `X -> Activation(f)` into X(activation=f) only where the Activation has no
+    # counterpart on the other side: the other side wrote it into the layer (KD102), or lacks
+    # it. Folding everywhere would turn "B lacks the BatchNormalization between conv and
+    # activation" into a folded conv on one side only.
+    al = align(a, b)
+    gap_a = {x for x, y in al.pairs if y is None}
+    gap_b = {y for x, y in al.pairs if x is None}
+    fa = fold_activations(a, gap_a) if gap_a else a
+    fb = fold_activations(b, gap_b) if gap_b else b
+    if fa is not a or fb is not b:
+        al = align(fa, fb)
     ctx = Context(fa, fb, al)
     t1 = time.perf_counter()
     findings: list[Finding] = []
