@@ -27,23 +27,9 @@ SIDES = ("a.py", "b.py")
 NOT_FIRST_ANYWHERE: dict[str, str] = {}
 
 # Known kerasdiff bugs: expected.txt states the CORRECT result; these xfail until fixed.
-PAIR_BUGS = {
-    "kd121-custom-regularizer": (
-        "extract._describe_callable treats a function whose __module__ starts with 'keras' as a "
-        "Keras builtin; the loader renames a colliding script module to 'kerasdiff_user_<stem>', so "
-        "the custom regularizer's source hash is dropped and the different bodies compare equal"),
-    "kd171-concat-order": (
-        "alignment follows the Concatenate input order: swapping two branches of different "
-        "structure misaligns them (KD161+KD162+KD101) instead of one KD171"),
-    "kd172-output-order": (
-        "alignment follows the output order: swapped outputs yield spurious KD161+KD162 for the "
-        "income head next to the correct KD172"),
-}
-SELF_BUGS = {
-    ("kd904-subclassed", "b.py"): (
-        "a subclassed model compared with itself yields KD904 (a warning), so an identical "
-        "model is 'divergent' under --fail-on warning"),
-}
+# Known kerasdiff bugs: expected.txt states the CORRECT result; these xfail (strict) until fixed.
+PAIR_BUGS: dict[str, str] = {}
+SELF_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _example_names() -> list[str]:

@@ -90,13 +90,19 @@ def fold_activations(g: Graph, only: Optional[set] = None) -> Graph:
     return replace(g, layers=tuple(new_layers), calls=new_calls, outputs=outputs)
 
 
-def canonical_order(g: Graph) -> tuple[str, ...]:
-    """Post-order DFS from the outputs, arguments in call order: depends only on structure."""
+def canonical_order(g: Graph, roots: Optional[list[int]] = None,
+                    arg_order: Optional[dict[str, list[int]]] = None) -> tuple[str, ...]:
+    """Post-order DFS from the outputs, arguments in call order: depends only on structure.
+
+    `roots` permutes the outputs and `arg_order` the arguments of given calls; both come from
+    `_guide`, which lines B's traversal up with A's where that is unambiguous.
+    """
     cmap = g.call_map()
     seen: set[str] = set()
     order: list[str] = []
-    roots = [ref_call(o.ref) for o in g.outputs]
-    for root in roots + [c.key for c in g.calls]:  # unreachable calls go last, in given order
+    outs = [g.outputs[i] for i in roots] if roots is not None else list(g.outputs)
+    root_keys = [ref_call(o.ref) for o in outs]
+    for root in root_keys + [c.key for c in g.calls]:  # unreachable calls go last, in given order
         if root is None or root in seen or root not in cmap:
             continue
         stack: list[tuple[str, bool]] = [(root, False)]
@@ -109,11 +115,103 @@ def canonical_order(g: Graph) -> tuple[str, ...]:
                 order.append(key)
                 continue
             stack.append((key, True))
-            for r in reversed(cmap[key].inputs):
+            inputs = cmap[key].inputs
+            idx = arg_order.get(key) if arg_order else None
+            if idx is not None:
+                inputs = tuple(inputs[i] for i in idx)
+            for r in reversed(inputs):
                 pc = ref_call(r)
                 if pc is not None and pc not in seen and pc in cmap:
                     stack.append((pc, False))
     return tuple(order)
+
+
+def _subtree_hashes(g: Graph) -> dict[str, int]:
+    """Per call: a hash of everything upstream of it (classes, configs, shapes; no names)."""
+    cache = g.__dict__.get("_kd_sub")
+    if cache is not None:
+        return cache
+    fp = _fingerprints(g)
+    cmap = g.call_map()
+    out: dict[str, int] = {}
+    for key in canonical_order(g):  # post-order: producers first
+        c = cmap[key]
+        lay = g.layer_map()[c.layer]
+        parts = []
+        for r in c.inputs:
+            pc = ref_call(r)
+            parts.append(out.get(pc, 0) if pc is not None else ("in", ref_index(r)))
+        out[key] = hash((lay.cls, c.output_shapes, fp[lay.key], tuple(parts)))
+    object.__setattr__(g, "_kd_sub", out)
+    return out
+
+
+def _ref_hash(g: Graph, ref: str) -> object:
+    pc = ref_call(ref)
+    return ("in", ref_index(ref)) if pc is None else _subtree_hashes(g).get(pc, 0)
+
+
+def _bijection(ka: list, kb: list) -> Optional[list[int]]:
+    """Indices of kb in the order of ka when the keys match one-to-one and identity does not."""
+    if len(ka) != len(kb) or ka == kb or sorted(map(repr, ka)) != sorted(map(repr, kb)):
+        return None
+    used: set[int] = set()
+    perm = []
+    for k in ka:
+        j = next((j for j, x in enumerate(kb) if j not in used and x == k), None)
+        if j is None:
+            return None
+        used.add(j)
+        perm.append(j)
+    return perm
+
+
+def _output_key_names(g: Graph) -> Optional[list[str]]:
+    names = []
+    lm, cm = g.layer_map(), g.call_map()
+    for o in g.outputs:
+        pc = ref_call(o.ref)
+        if pc is None or lm[cm[pc].layer].auto_name:
+            return None
+        names.append(o.name)
+    return names
+
+
+def _guide(a: Graph, b: Graph) -> tuple[Optional[list[int]], dict[str, list[int]]]:
+    """Line B's traversal up with A's: permute B's outputs / call arguments only when the
+    permutation makes every position an exact match (user-given output names, else identical
+    upstream structure) and the given order does not. A single changed branch never triggers a
+    permutation, so it is reported as the change it is rather than as a swap."""
+    roots = None
+    na, nb = _output_key_names(a), _output_key_names(b)
+    if na is not None and nb is not None:
+        roots = _bijection(na, nb)
+    if roots is None:
+        roots = _bijection([_ref_hash(a, o.ref) for o in a.outputs], [_ref_hash(b, o.ref) for o in b.outputs])
+    # Walk both graphs top-down from the (permuted) outputs, pairing calls position by position.
+    arg_order: dict[str, list[int]] = {}
+    acm, bcm = a.call_map(), b.call_map()
+    b_roots = roots if roots is not None else list(range(len(b.outputs)))
+    stack = [(ref_call(oa.ref), ref_call(b.outputs[j].ref))
+             for oa, j in zip(a.outputs, b_roots)]
+    seen: set[str] = set()
+    while stack:
+        x, y = stack.pop()
+        if x is None or y is None or y in seen or x not in acm or y not in bcm:
+            continue
+        seen.add(y)
+        ca, cb = acm[x], bcm[y]
+        if len(ca.inputs) != len(cb.inputs):
+            continue
+        idx = list(range(len(cb.inputs)))
+        if len(cb.inputs) > 1:
+            perm = _bijection([_ref_hash(a, r) for r in ca.inputs], [_ref_hash(b, r) for r in cb.inputs])
+            if perm is not None:
+                arg_order[y] = perm
+                idx = perm
+        for ra, j in zip(ca.inputs, idx):
+            stack.append((ref_call(ra), ref_call(cb.inputs[j])))
+    return roots, arg_order
 
 
 # --------------------------------------------------------------------------- matching
@@ -293,7 +391,8 @@ def _match_inputs(a: Graph, b: Graph) -> tuple[tuple[Optional[int], Optional[int
 def align(a: Graph, b: Graph) -> Alignment:
     """Align two (already folded) graphs by structure."""
     a_order = canonical_order(a)
-    b_order = canonical_order(b)
+    roots, arg_order = _guide(a, b)
+    b_order = canonical_order(b, roots, arg_order)
     ac, bc = a.call_map(), b.call_map()
     pairs = _match(a, [ac[k] for k in a_order], b, [bc[k] for k in b_order], 0)
     pairs = _refine(a, b, pairs)

@@ -101,6 +101,7 @@ class Graph:
     spec: str = ""
     recipe: dict = field(default_factory=dict)   # compile/fit records (see the recipe issue)
     blocks: dict = field(default_factory=dict)   # nested model path -> class name
+    call_source: Optional[str] = None  # "Class.call:<sha>" for subclassed models (opaque call())
 
     def layer(self, key: str) -> Layer:
         return self.layer_map()[key]
@@ -182,7 +183,7 @@ def _graph_from(d: dict) -> Graph:
         framework=d.get("framework", "keras"), inputs=inputs, outputs=outputs, layers=layers,
         calls=calls, params=d.get("params"), trainable_params=d.get("trainable_params"),
         structure=d.get("structure", "graph"), spec=d.get("spec", ""), recipe=d.get("recipe") or {},
-        blocks=d.get("blocks") or {},
+        blocks=d.get("blocks") or {}, call_source=d.get("call_source"),
     )
 
 

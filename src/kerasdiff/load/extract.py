@@ -6,6 +6,7 @@ import hashlib
 import inspect
 import re
 import types
+from dataclasses import replace
 from typing import Any, Optional
 
 from kerasdiff.graph import Call, Graph, InputSpec, Layer, OutputSpec, Weight
@@ -45,16 +46,21 @@ def _source_sha(obj: Any) -> Optional[str]:
     return hashlib.sha256(src.encode()).hexdigest()[:12]
 
 
+def _is_library_module(mod: str) -> bool:
+    # Exact package boundaries: a user script named keras_mlp.py is user code.
+    return mod in ("keras", "tensorflow", "tf_keras") or mod.startswith(("keras.", "tensorflow.", "tf_keras."))
+
+
 def _describe_callable(obj: Any) -> Any:
     """Custom callables compare by qualified name and source, not by module or address."""
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
         mod = getattr(obj, "__module__", "") or ""
-        if mod.startswith("keras") or mod.startswith("tensorflow"):
+        if _is_library_module(mod):
             return None
         return {"callable": obj.__qualname__, "source": _source_sha(obj)}
     cls = type(obj)
     mod = cls.__module__ or ""
-    if mod.startswith(("keras", "tensorflow", "builtins")):
+    if _is_library_module(mod) or mod == "builtins":
         return None
     desc: dict = {"class": cls.__qualname__, "source": _source_sha(cls)}
     try:
@@ -330,12 +336,17 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
         if _is_sequential(model):
             first = next(iter(model.layers), None)
             shp = getattr(first, "_input_shape_arg", None) if first is not None else None
-            g = Graph(**{**g.__dict__, "inputs": (InputSpec("input", (None,) + tuple(shp) if shp else None,
-                                                             implicit=shp is not None),)})
+            g = replace(g, inputs=(InputSpec("input", (None,) + tuple(shp) if shp else None,
+                                             implicit=shp is not None),))
+        call_source = None
+        if not _is_sequential(model):
+            # The forward pass lives in Python: compare it by qualified name and source.
+            call = getattr(type(model), "call", None)
+            call_source = f"{type(model).__qualname__}.call:{_source_sha(call)}"
         return Graph(name=var_name, cls=cls, framework="keras", inputs=g.inputs, outputs=g.outputs,
                      layers=g.layers, calls=g.calls, params=params, trainable_params=trainable,
                      structure="sequence" if not _is_sequential(model) else "graph",
-                     spec=spec, recipe=recipe or {}, blocks=g.blocks)
+                     spec=spec, recipe=recipe or {}, blocks=g.blocks, call_source=call_source)
     b = _Builder()
     in_refs = [f"in:{i}" for i in range(len(fn.inputs))]
     out_refs = b.expand(fn, in_refs, "", "")

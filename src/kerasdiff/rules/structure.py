@@ -119,10 +119,15 @@ def _topology(ctx: Context) -> Iterator[Finding]:
         reported.add((la.key, lb.key))
         src_a = [_ref_name(a, r) for r in ca.inputs]
         src_b = [_ref_name(b, r) for r in cb.inputs]
+        # Say, for each of B's arguments, which of A's arguments it corresponds to.
+        where = []
+        for r in cb.inputs:
+            k = mapped.index(r) + 1 if r in mapped else None
+            where.append(f"A's #{k}" if k else "not an input in A")
         yield make("KD171", a_path=la.key, b_path=lb.key, attribute="inputs",
                    a_value=", ".join(src_a), b_value=", ".join(src_b),
-                   message=f"{la.key} takes [{', '.join(src_a)}] in A; its counterpart {lb.key} "
-                           f"takes [{', '.join(src_b)}] in B",
+                   message=f"{la.cls} {la.key} receives [{', '.join(src_a)}] in A; in B its "
+                           f"arguments are [{', '.join(src_b)}] = [{', '.join(where)}]",
                    a_source=la.origin, b_source=lb.origin, position=ctx.a_pos[x],
                    anchors_a=(x,), anchors_b=(y,))
 
@@ -244,10 +249,18 @@ def check(ctx: Context, nested: bool = False) -> Iterator[Finding]:
     if ctx.a.cls != ctx.b.cls:
         yield make("KD901", a_path="(model)", b_path="(model)", attribute="class",
                    a_value=ctx.a.cls, b_value=ctx.b.cls,
-                   message=f"A is a {ctx.a.cls} model, B is a {ctx.b.cls} model", position=10**9)
-    for side, g in (("A", ctx.a), ("B", ctx.b)):
-        if g.structure == "sequence":
-            yield make("KD904", a_path="(model)", b_path="(model)", attribute="structure",
-                       a_value=ctx.a.structure, b_value=ctx.b.structure,
-                       message=f"{side} ({g.cls}) has no inspectable layer graph; its layers were "
-                               "compared in the order they were created", position=10**9)
+                   message=f"model class is {ctx.a.cls} in A, {ctx.b.cls} in B", position=10**9)
+    a, b = ctx.a, ctx.b
+    opaque = [(side, g) for side, g in (("A", a), ("B", b)) if g.structure == "sequence"]
+    same_code = len(opaque) == 2 and a.call_source is not None and a.call_source == b.call_source
+    if opaque and not same_code:
+        if len(opaque) == 2 and a.call_source and b.call_source:
+            msg = (f"the forward pass is Python code (call()) on both sides and it differs: "
+                   f"{a.call_source} vs {b.call_source}; layers were compared in creation order")
+        else:
+            side, g = opaque[0]
+            msg = (f"{side} ({g.cls}) has no inspectable layer graph (its forward pass is call() "
+                   "code); its layers were compared in the order they were created")
+        yield make("KD904", a_path="(model)", b_path="(model)", attribute="structure",
+                   a_value=a.call_source or a.structure, b_value=b.call_source or b.structure,
+                   message=msg, position=10**9)
