@@ -203,6 +203,129 @@ RULES: tuple[Rule, ...] = (
         "base.trainable = False in one script only",
     ),
     Rule(
+        "KD301", "optimizer", "error", "Optimizer differs",
+        "The models are trained with different optimizer classes (Adam vs SGD vs RMSprop...).",
+        "Each optimizer follows a different update rule, so the same model and data end at "
+        "different weights.",
+        "Compile B with the same optimizer as A: {a_value}.",
+        "compile(optimizer='adam') vs compile(optimizer='sgd')",
+    ),
+    Rule(
+        "KD302", "optimizer", "error", "Optimizer setting differs",
+        "A setting of the optimizer differs: learning rate (or its schedule), momentum, nesterov, "
+        "betas, epsilon, weight decay, clipping, EMA, gradient accumulation.",
+        "The step size and the update rule change; a 10x learning rate or a different epsilon "
+        "(Keras 1e-7 vs a hand-set 1e-8) changes the whole training trajectory.",
+        "Set `{attribute}` of B's optimizer to {a_value} as in A.",
+        "Adam(learning_rate=0.01) vs Adam(learning_rate=0.001)",
+    ),
+    Rule(
+        "KD311", "optimizer-state", "error", "Optimizer instance shared between models",
+        "One optimizer object is compiled into more than one model, so the second model starts "
+        "training with the first one's optimizer state (step count, moment estimates).",
+        "Adam/RMSprop keep per-variable statistics and a step counter; a reused optimizer starts "
+        "the second model with a wrong learning-rate warm-up and stale moments (in Keras 3 its "
+        "fit even fails: 'This optimizer can only be called for the variables it was originally "
+        "built with').",
+        "Create one optimizer per model: `model_b.compile(optimizer=keras.optimizers.{a_value}(...))` "
+        "with a new instance, never the object passed to another model's compile.",
+        "opt = Adam(0.01); functional.compile(optimizer=opt); sequential.compile(optimizer=opt)",
+    ),
+    Rule(
+        "KD312", "optimizer-state", "error", "Optimizer already used before compile",
+        "The optimizer had already taken steps (iterations > 0) or built its slot variables when "
+        "the model was compiled.",
+        "Training does not start from a fresh optimizer: the step count and moment estimates of "
+        "an earlier run carry over.",
+        "Compile with a freshly created optimizer.",
+        "opt used for one fit, then passed to compile of the next model",
+    ),
+    Rule(
+        "KD321", "loss", "error", "Loss differs",
+        "A model output is trained with a different loss function or loss setting (from_logits, "
+        "label_smoothing, reduction, ...).",
+        "The loss is what training minimises: another loss or `from_logits` on a softmax output "
+        "changes gradients and the optimum.",
+        "Give B the loss of A for this output: {a_value}.",
+        "CategoricalCrossentropy(from_logits=True) vs 'categorical_crossentropy'",
+    ),
+    Rule(
+        "KD322", "loss", "error", "Loss weights differ",
+        "The weights of the per-output losses differ after aligning outputs by name and position.",
+        "The total loss balances the outputs differently, so training favours another output.",
+        "Give B the same loss_weights as A, per output: {a_value}.",
+        "loss_weights=[0.25, 1, 10] vs loss_weights={'age': 10, 'income': 1, 'gender': 0.25}",
+    ),
+    Rule(
+        "KD323", "loss", "info", "Loss written differently",
+        "Losses or loss weights are given in a different form (a dict by output name, a list, a "
+        "single value) that resolves to the same per-output values.",
+        "Nothing changes: Keras resolves both forms to the same per-output losses and weights.",
+        "Nothing to fix.",
+        "loss_weights=[0.25, 1.0] vs loss_weights={'age': 0.25, 'income': 1.0}",
+    ),
+    Rule(
+        "KD331", "metrics", "warning", "Metrics differ",
+        "The models report different metrics (or 'accuracy' resolves to a different accuracy).",
+        "Training is the same, but the numbers you compare are not: binary vs categorical "
+        "accuracy on the same predictions can differ a lot.",
+        "Use the same, explicit metrics on both sides, e.g. {a_value}.",
+        "metrics=['accuracy'] with binary_crossentropy vs metrics=['categorical_accuracy']",
+    ),
+    Rule(
+        "KD341", "training-config", "error", "Fit setting differs",
+        "fit() is called with a different batch size, number of epochs, shuffling, validation "
+        "split/data, class weights, sample weights, steps per epoch or initial epoch.",
+        "These change how many updates are made, on which samples, in which order and with which "
+        "weights; batch size alone changes the gradient noise and the number of steps.",
+        "Call B's fit with `{attribute}={a_value}` as in A.",
+        "fit(x, y, batch_size=32) vs fit(x, y, batch_size=256)",
+    ),
+    Rule(
+        "KD342", "training-config", "error", "Callback differs",
+        "The training callbacks differ: present on one side only, or with other settings "
+        "(EarlyStopping patience, ReduceLROnPlateau factor, a learning-rate schedule...).",
+        "Callbacks stop training early or change the learning rate during fit, so the models "
+        "train for a different number of epochs or with different step sizes.",
+        "Give B's fit the same callback settings as A: {a_value}.",
+        "EarlyStopping(patience=3) vs EarlyStopping(patience=10)",
+    ),
+    Rule(
+        "KD343", "training-config", "info", "Not trained the same way in the scripts",
+        "One model is compiled or fitted in its script and the other is not (or not in the "
+        "script kerasdiff ran), so their recipes cannot be compared in full.",
+        "Nothing is known to differ, but nothing is known to be the same either.",
+        "Compile and fit both models in the scripts you compare (fit is intercepted: nothing "
+        "trains), or compare their training code by hand.",
+        "a.py compiles and fits; b.py only builds the model",
+    ),
+    Rule(
+        "KD344", "training-config", "info", "Execution setting differs",
+        "run_eagerly, jit_compile or steps_per_execution differ.",
+        "They change speed and memory, not the maths (up to floating-point rounding of XLA).",
+        "Nothing to fix for equal results.",
+        "compile(jit_compile=True) vs compile()",
+    ),
+    Rule(
+        "KD351", "randomness", "warning", "Seeding differs",
+        "The scripts seed their random number generators differently (one seeds, the other does "
+        "not, or with other values), so initial weights, dropout masks and shuffling differ.",
+        "Two runs start from different random weights and see data in a different order: results "
+        "differ by seed noise even when everything else is equal.",
+        "Call `keras.utils.set_random_seed({a_value})` at the top of both scripts (it seeds Python, "
+        "NumPy and the backend).",
+        "keras.utils.set_random_seed(42) in a.py only",
+    ),
+    Rule(
+        "KD352", "randomness", "warning", "Unseeded weight initialization",
+        "Neither script seeds its random number generators and the layers' initializers have no "
+        "seed, so every run starts from different weights.",
+        "Comparing one run of A with one run of B mixes the real differences with seed noise; "
+        "small gaps in the numbers may be just noise.",
+        "Call `keras.utils.set_random_seed(SEED)` at the top of both scripts before building.",
+        "no set_random_seed in either script",
+    ),
+    Rule(
         "KD901", "topology", "info", "Model class differs",
         "The models are built with different APIs (Sequential, Functional, subclassed).",
         "The API alone does not change what is computed.",

@@ -62,9 +62,13 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
     t.add_row("params", fmt_int(sa["params"]), fmt_int(sb["params"]))
     t.add_row("layers", str(sa["layers"]), str(sb["layers"]))
     console.print(t)
+    from kerasdiff.rules.recipe import RECIPE_KINDS
+
+    model = [f for f in report.findings if f.kind not in RECIPE_KINDS]
+    training = [f for f in report.findings if f.kind in RECIPE_KINDS]
     n = 0
     for sev in ("error", "warning", "info"):
-        group = [f for f in report.findings if f.severity == sev]
+        group = [f for f in model if f.severity == sev]
         if not group:
             continue
         console.print()
@@ -72,6 +76,12 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         for f in group:
             n += 1
             _finding(console, n, f, detail=sev != "info")
+    if training:
+        console.print()
+        console.print("[bold]Training (compile, fit, seeds)[/]")
+        for f in training:
+            n += 1
+            _finding(console, n, f, detail=f.severity != "info")
     if not report.findings:
         console.print()
         console.print("No differences found: the models are built the same way.")

@@ -9,7 +9,7 @@ from typing import Optional
 from kerasdiff import catalog
 from kerasdiff.align import align, fold_activations
 from kerasdiff.graph import Graph, fmt_shape, ref_call
-from kerasdiff.rules import inputs, layers, structure
+from kerasdiff.rules import inputs, layers, recipe, structure
 from kerasdiff.rules.base import Context, Finding, fmt_int, show
 
 # Findings that can change shapes or parameter counts downstream (root-cause candidates).
@@ -20,6 +20,9 @@ _KIND_WEIGHT = {
     "input": 60, "topology": 55, "shared-layer": 50, "layer-type": 45, "missing-layer": 40,
     "activation": 32, "hyperparameter": 30, "dtype": 25, "trainable": 25, "regularizer": 20,
     "initializer": 20, "constraint": 15,
+    # Training recipe: a shared optimizer explains more than any single layer setting.
+    "optimizer-state": 70, "optimizer": 34, "loss": 34, "training-config": 28, "randomness": 10,
+    "metrics": 5,
 }
 _MAX_CONSEQUENCES = 6
 
@@ -177,6 +180,8 @@ def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict
     findings += inputs.check(ctx)
     findings += structure.check(ctx, nested=nested)
     findings += layers.check(ctx)
+    if not nested:
+        findings += recipe.check(ctx)
     findings = _merge(findings)
     findings = _attach_consequences(ctx, findings)
     findings = order_findings(findings)
