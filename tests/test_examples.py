@@ -15,7 +15,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLES, load_graph
+from conftest import EXAMPLES, ROOT, load_graph
 from kerasdiff import catalog
 
 pytestmark = pytest.mark.keras
@@ -74,13 +74,39 @@ def graphs():
     """
     loaded: dict[tuple[str, str], object] = {}
     for name in NAMES:
-        for side in SIDES:
-            path = os.path.join(EXAMPLES, name, side)
-            try:
-                loaded[name, side] = load_graph(path)
-            except Exception as exc:  # noqa: BLE001 - reported by the test that needs it
-                loaded[name, side] = exc
+        specs = _specs(name)
+        try:
+            if specs is None:
+                for side in SIDES:
+                    loaded[name, side] = load_graph(os.path.join(EXAMPLES, name, side))
+            else:
+                # Two models of ONE script run (x.py:a x.py:b): load them together, as the CLI does.
+                (pa, na), (pb, nb) = specs
+                assert pa == pb, "specs.txt: both sides must name the same script"
+                from kerasdiff.load import runner
+
+                runner.reset_keras_state()
+                ga, gb = runner.load_file(pa, "script", [na, nb], cwd=ROOT).graphs
+                loaded[name, "a.py"], loaded[name, "b.py"] = ga, gb
+        except Exception as exc:  # noqa: BLE001 - reported by the test that needs it
+            for side in SIDES:
+                loaded.setdefault((name, side), exc)
     return loaded
+
+
+def _specs(name: str):
+    """((path, NAME), (path, NAME)) from specs.txt ('a: train.py:functional'), or None."""
+    path = os.path.join(EXAMPLES, name, "specs.txt")
+    if not os.path.exists(path):
+        return None
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                side, _, spec = line.partition(":")
+                file, _, var = spec.strip().rpartition(":")
+                out[side.strip()] = (os.path.join(EXAMPLES, name, file), var)
+    return out["a"], out["b"]
 
 
 def _graph(graphs: dict, name: str, side: str):
@@ -97,7 +123,8 @@ def _describe(report) -> str:
 def test_examples_exist():
     assert NAMES, "no examples found"
     for name in NAMES:
-        for f in (*SIDES, "expected.txt"):
+        files = ("specs.txt", "expected.txt") if _specs(name) else (*SIDES, "expected.txt")
+        for f in files:
             assert os.path.isfile(os.path.join(EXAMPLES, name, f)), f"examples/{name}/{f} missing"
     for name in (*PAIR_BUGS, *(n for n, _ in SELF_BUGS)):
         assert name in NAMES, f"known-bug entry {name} names no example"

@@ -13,11 +13,13 @@ import sys
 import sysconfig
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
+from kerasdiff.load import recipe as _recipe
+from kerasdiff.load.recipe import Recorder
 
 BUILDER_NAMES = ("build_model", "create_model", "get_model", "make_model")
 
@@ -27,15 +29,6 @@ class FileResult:
     graphs: list
     output: str = ""
     extract_seconds: float = 0.0
-
-
-@dataclass
-class Recorder:
-    """What the script did with its models while kerasdiff watched."""
-
-    compiles: dict = field(default_factory=dict)   # id(model) -> list of compile records
-    fits: dict = field(default_factory=dict)       # id(model) -> list of fit/evaluate/... records
-    optimizers: dict = field(default_factory=dict)  # id(optimizer) -> [id(model), ...]
 
 
 class StdinBlocked(EOFError):
@@ -133,38 +126,6 @@ def _fake_predict(model: Any, args: tuple, kwargs: dict) -> Any:
     return outs[0] if len(outs) == 1 else outs
 
 
-def _plain(v: Any, depth: int = 0) -> Any:
-    """Best-effort JSON-safe rendering of an argument."""
-    if depth > 4:
-        return repr(v)[:80]
-    if v is None or isinstance(v, (bool, int, float, str)):
-        return v
-    if isinstance(v, (list, tuple)):
-        return [_plain(x, depth + 1) for x in v][:50]
-    if isinstance(v, dict):
-        return {str(k): _plain(x, depth + 1) for k, x in list(v.items())[:50]}
-    try:
-        import numpy as np
-
-        if isinstance(v, np.generic):
-            return v.item()
-        if hasattr(v, "shape") and hasattr(v, "dtype"):
-            return {"array": [None if d is None else int(d) for d in v.shape], "dtype": str(v.dtype)}
-    except Exception:  # noqa: BLE001
-        pass
-    if hasattr(v, "get_config"):
-        try:
-            return {"class": type(v).__name__, "config": _plain(v.get_config(), depth + 1)}
-        except Exception:  # noqa: BLE001
-            pass
-    if callable(v):
-        return {"callable": getattr(v, "__qualname__", type(v).__name__)}
-    return repr(v)[:80]
-
-
-_TRAIN_KEYS = ("batch_size", "epochs", "shuffle", "validation_split", "class_weight",
-               "steps_per_epoch", "initial_epoch", "validation_steps", "validation_freq")
-
 # The hooks are installed once per process and read this state, so every load (also several
 # in-process loads in tests) records into its own Recorder.
 _STATE: dict = {"recorder": None, "run_fit": False, "origins": False}
@@ -177,7 +138,7 @@ def _n_results(model: Any) -> int:
     records = recorder.compiles.get(id(model), []) if recorder is not None else []
     for rec in records[-1:]:
         for key in ("metrics", "weighted_metrics"):
-            m = rec.get(key)
+            m = rec["args"].get(key)
             if isinstance(m, dict):
                 m = [x for v in m.values() for x in (v if isinstance(v, list) else [v])]
             if isinstance(m, list):
@@ -194,6 +155,9 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
     global _LIB_DIRS
     _LIB_DIRS = _lib_dirs()
     _STATE.update(recorder=recorder, run_fit=run_fit, origins=True)
+    _recipe.install_seed_hooks(_STATE, lambda f: _is_user_file(f.f_code.co_filename),
+                               lambda: user_origin())
+    _recipe.install_optimizer_guard(_STATE)
     layer_cls = keras.layers.Layer
     if getattr(layer_cls.__init__, "_kerasdiff", False):
         return
@@ -214,21 +178,9 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
 
     def compile(self: Any, *args: Any, **kwargs: Any) -> Any:
         recorder = _STATE["recorder"]
-        if recorder is None:
-            return orig_compile(self, *args, **kwargs)
-        names = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
-                 "run_eagerly", "steps_per_execution", "jit_compile")
-        bound = dict(zip(names, args))
-        bound.update(kwargs)
-        opt = bound.get("optimizer", "rmsprop")
-        rec = {k: _plain(v) for k, v in bound.items() if k != "optimizer"}
-        rec["optimizer"] = _plain(opt)
-        if not isinstance(opt, str):
-            rec["optimizer_id"] = id(opt)
-            rec["optimizer_shared_with"] = list(recorder.optimizers.get(id(opt), []))
-            recorder.optimizers.setdefault(id(opt), []).append(id(self))
-        rec["origin"] = user_origin()
-        recorder.compiles.setdefault(id(self), []).append(rec)
+        if recorder is not None:
+            # Read the optimizer (iterations, built) BEFORE the real compile touches it.
+            _recipe.record_compile(recorder, orig_compile, self, args, kwargs, user_origin())
         return orig_compile(self, *args, **kwargs)
 
     model_cls.compile = compile
@@ -236,16 +188,10 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
     def make(method: str, real: Any) -> Any:
         def fake(self: Any, *args: Any, **kwargs: Any) -> Any:
             recorder = _STATE["recorder"]
+            if recorder is not None and method == "fit":
+                _recipe.record_fit(recorder, real, self, args, kwargs, user_origin())
             if _STATE["run_fit"] or recorder is None:
                 return real(self, *args, **kwargs)
-            rec = {"method": method, "origin": user_origin()}
-            rec.update({k: _plain(kwargs[k]) for k in _TRAIN_KEYS if k in kwargs})
-            if method == "fit":
-                rec.setdefault("batch_size", None)
-                rec["validation_data"] = kwargs.get("validation_data") is not None
-                rec["sample_weight"] = kwargs.get("sample_weight") is not None
-                rec["callbacks"] = [_plain(c) for c in kwargs.get("callbacks") or []]
-            recorder.fits.setdefault(id(self), []).append(rec)
             if method == "fit":
                 # Scripts read history.history['loss'][-1]: any key answers one zero.
                 h = keras.callbacks.History()
@@ -320,10 +266,11 @@ def _user_error(script: str, shown: str, exc: BaseException,
     """Turn an exception from the user's code into one line: where (file:line), what, the way out."""
     tb = exc.__traceback__
     frames = traceback.extract_tb(tb)
-    where_file, where_line = None, None
+    where_file, where_line, where_end = None, None, None
     for fr in reversed(frames):
         if _is_user_file(fr.filename):
             where_file, where_line = fr.filename, fr.lineno
+            where_end = getattr(fr, "end_lineno", None) or fr.lineno
             break
     # The traceback shown with --verbose starts at the user's code, not in kerasdiff's machinery.
     start = tb
@@ -347,8 +294,15 @@ def _user_error(script: str, shown: str, exc: BaseException,
     msg = _short(str(exc))
     what = type(exc).__name__ + (f": {msg}" if msg else "")
     who = f"{name}() raised" if name else "the script raised"
+    if isinstance(exc, _recipe.Keras2Spelling):
+        who, what = (f"{name}() uses" if name else "the script uses"), msg
+    hint = None
+    try:
+        hint = _recipe.hint_for(exc, _recipe.user_line_text(where_file, where_line, where_end))
+    except Exception:  # noqa: BLE001 - a hint is a bonus, never a second failure
+        hint = None
     return KerasdiffError(file, f"{prefix}{who} {what}",
-                          "fix the script; --verbose shows the traceback and the script's output",
+                          hint or "fix the script; --verbose shows the traceback and the script's output",
                           detail)
 
 
@@ -561,6 +515,7 @@ def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
     captured = _Capture(log)
     recorder = Recorder()
     picked = []
+    module = None
     try:
         if kind == "script":
             install_hooks(recorder, run_fit)
@@ -581,12 +536,12 @@ def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
         raise
     t0 = time.perf_counter()
     graphs = []
+    var_names = _recipe.model_names(module, picked) if kind == "script" else {}
     for (name, model), requested in zip(picked, names):
         spec = shown if requested is None else f"{shown}:{requested}"
         try:
-            g = extract(model, spec=spec, var_name=name,
-                        recipe={"compile": recorder.compiles.get(id(model), []),
-                                "fit": recorder.fits.get(id(model), [])})
+            recipe = _recipe.build_recipe(recorder, model, var_names, path) if kind == "script" else {}
+            g = extract(model, spec=spec, var_name=name, recipe=recipe)
         except KerasdiffError:
             raise
         except Exception as exc:  # noqa: BLE001

@@ -194,14 +194,13 @@ def _seed_desc(seeds: list) -> str:
     return ", ".join(f"{s.get('fn')}({show(s.get('value'))})" for s in seeds)
 
 
-def _unseeded_initializers(ctx: Context) -> int:
+def _unseeded_initializers(g) -> int:
     n = 0
-    for g in (ctx.a, ctx.b):
-        for lay in g.layers:
-            for k, v in lay.config.items():
-                if k.endswith("initializer") and isinstance(v, dict) and isinstance(v.get("config"), dict) \
-                        and "seed" in v["config"] and v["config"]["seed"] is None:
-                    n += 1
+    for lay in g.layers:
+        for k, v in lay.config.items():
+            if k.endswith("initializer") and isinstance(v, dict) and isinstance(v.get("config"), dict) \
+                    and "seed" in v["config"] and v["config"]["seed"] is None:
+                n += 1
     return n
 
 
@@ -220,13 +219,14 @@ def _seeds(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
         return
     trained = (ra.get("compile") or ra.get("fit")) and (rb.get("compile") or rb.get("fit"))
     if not sa_v and trained and ctx.a.spec != ctx.b.spec:
-        n = _unseeded_initializers(ctx)
-        if n:
+        na, nb = _unseeded_initializers(ctx.a), _unseeded_initializers(ctx.b)
+        if na or nb:
             # Once per pair, however many layers: the cure is one line per script.
             yield make("KD352", a_path="seeds", b_path="seeds", attribute="seed", a_value="SEED",
                        b_value=None,
-                       message=f"neither script seeds its random generators and {n} initializer(s) have "
-                               "no seed: each run of either model starts from different weights",
+                       message=f"neither script seeds its random generators and {na} initializer(s) in A, "
+                               f"{nb} in B have no seed: every run of either model starts from different "
+                               "weights, so part of any gap between their results is seed noise",
                        position=_POS)
 
 

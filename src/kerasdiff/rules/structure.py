@@ -151,12 +151,21 @@ def _outputs(ctx: Context) -> Iterator[Finding]:
                            f"B has {len(b.outputs)} [{', '.join(names_b)}]", position=10**9)
         return
     inputs_a_to_b = {i: j for i, j in ctx.al.input_pairs if i is not None and j is not None}
-    for i, (oa, ob) in enumerate(zip(a.outputs, b.outputs)):
-        m = map_ref(oa.ref, ctx.al, inputs_a_to_b)
-        if m is None or m == ob.ref:
-            continue
-        # Is A's output i produced by the layer that is B's output at another position?
-        others = [j for j, o in enumerate(b.outputs) if o.ref == m]
+    mapped = [map_ref(oa.ref, ctx.al, inputs_a_to_b) for oa in a.outputs]
+    b_refs = [ob.ref for ob in b.outputs]
+    wrong = [i for i, m in enumerate(mapped) if m is not None and m != b_refs[i]]
+    if not wrong:
+        return
+    if sorted(mapped[i] for i in wrong) == sorted(b_refs[i] for i in wrong):
+        # The same outputs in another order: one finding, not one per position.
+        yield make("KD172", a_path="(outputs)", b_path="(outputs)", attribute="outputs order",
+                   a_value=", ".join(names_a), b_value=", ".join(names_b),
+                   message=f"the outputs are in a different order: A [{', '.join(names_a)}], "
+                           f"B [{', '.join(names_b)}]; losses, loss weights and targets given as "
+                           "lists now go to other outputs", position=10**9)
+        return
+    for i in wrong:
+        others = [j for j, r in enumerate(b_refs) if r == mapped[i]]
         how = f"B's output {others[0]}" if others else "not an output in B"
         yield make("KD172", a_path=names_a[i], b_path=names_b[i], attribute=f"outputs[{i}]",
                    a_value=names_a[i], b_value=names_b[i],
