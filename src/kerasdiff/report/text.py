@@ -24,7 +24,11 @@ def _value(v: object) -> str:
 def _finding(console: Console, n: int, f: Finding, detail: bool) -> None:
     style = _STYLE[f.severity]
     console.print(f"[{style}]{n:>2}. {f.code}[/] [bold]{escape(f.title)}[/] [dim]({f.kind})[/]")
-    console.print(f"    {escape(f.message)}", soft_wrap=False)
+    msg = Table.grid()
+    msg.add_column(no_wrap=True)
+    msg.add_column(overflow="fold")
+    msg.add_row("    ", escape(f.message))
+    console.print(msg)
     if not detail:
         return
     t = Table.grid(padding=(0, 2))
@@ -32,9 +36,10 @@ def _finding(console: Console, n: int, f: Finding, detail: bool) -> None:
     t.add_column(overflow="fold", ratio=3)
     t.add_column(overflow="fold", ratio=3)
     t.add_column(style="dim", no_wrap=True)
-    t.add_row("    A", escape(f.a_path), escape(_value(f.a_value)), escape(f.a_source or ""))
-    t.add_row("    B", escape(f.b_path), escape(_value(f.b_value)), escape(f.b_source or ""))
-    console.print(t)
+    if f.a_source or f.b_source or f.a_path != f.b_path:
+        t.add_row("    A", escape(f.a_path), escape(_value(f.a_value)), escape(f.a_source or ""))
+        t.add_row("    B", escape(f.b_path), escape(_value(f.b_value)), escape(f.b_source or ""))
+        console.print(t)
     g = Table.grid(padding=(0, 1))
     g.add_column(no_wrap=True)
     g.add_column(overflow="fold")
@@ -52,22 +57,22 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
     verdict_style = "bold green" if report.equivalent else "bold red"
     console.print(f"[{verdict_style}]{escape(report.verdict())}[/]")
     console.print()
-    sa, sb = model_summary(report.a), model_summary(report.b)
-    t = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
-    t.add_column("")
-    t.add_column("A", overflow="fold")
-    t.add_column("B", overflow="fold")
-    t.add_row("spec", escape(sa["spec"]), escape(sb["spec"]))
-    t.add_row("model", escape(f"{sa['name']} ({sa['class']})"), escape(f"{sb['name']} ({sb['class']})"))
-    t.add_row("params", fmt_int(sa["params"]), fmt_int(sb["params"]))
-    t.add_row("layers", str(sa["layers"]), str(sb["layers"]))
-    console.print(t)
+    for side, g in (("A", report.a), ("B", report.b)):
+        m = model_summary(g)
+        line = Table.grid(padding=(0, 1))
+        line.add_column(no_wrap=True, style="bold")
+        line.add_column(overflow="fold")
+        line.add_row(f"{side}:", escape(f"{m['spec']}  {m['name']} ({m['class']}), "
+                                        f"{fmt_int(m['params'])} params, {m['layers']} layers"))
+        console.print(line)
     from kerasdiff.rules.recipe import RECIPE_KINDS
 
-    model = [f for f in report.findings if f.kind not in RECIPE_KINDS]
-    training = [f for f in report.findings if f.kind in RECIPE_KINDS]
+    # Model errors and warnings, then the training recipe's, then everything cosmetic.
+    model = [f for f in report.findings if f.kind not in RECIPE_KINDS and f.severity != "info"]
+    training = [f for f in report.findings if f.kind in RECIPE_KINDS and f.severity != "info"]
+    info = [f for f in report.findings if f.severity == "info"]
     n = 0
-    for sev in ("error", "warning", "info"):
+    for sev in ("error", "warning"):
         group = [f for f in model if f.severity == sev]
         if not group:
             continue
@@ -75,13 +80,19 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         console.print(f"[{_STYLE[sev]}]{_HEAD[sev]}[/]")
         for f in group:
             n += 1
-            _finding(console, n, f, detail=sev != "info")
+            _finding(console, n, f, detail=True)
     if training:
         console.print()
         console.print("[bold]Training (compile, fit, seeds)[/]")
         for f in training:
             n += 1
-            _finding(console, n, f, detail=f.severity != "info")
+            _finding(console, n, f, detail=True)
+    if info:
+        console.print()
+        console.print(f"[{_STYLE['info']}]{_HEAD['info']}[/]")
+        for f in info:
+            n += 1
+            _finding(console, n, f, detail=False)
     if not report.findings:
         console.print()
         console.print("No differences found: the models are built the same way.")

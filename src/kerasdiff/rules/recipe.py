@@ -37,9 +37,9 @@ def _optimizer_state(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
         reported = True
         yield make("KD311", a_path="compile.optimizer", b_path="compile.optimizer", attribute="instance",
                    a_value=oa.get("class"), b_value=ob.get("class"),
-                   message=f"the same {_opt_desc(oa)} object is compiled into A ({ctx.a.name}, "
-                           f"{ca.get('origin') or '?'}) and B ({ctx.b.name}, {cb.get('origin') or '?'}): "
-                           "whichever trains second starts from the other's optimizer state",
+                   message=f"the same {_opt_desc(oa)} object is compiled into A ({ctx.a.name}) and "
+                           f"B ({ctx.b.name}): whichever trains second starts from the other's "
+                           "optimizer state",
                    a_source=ca.get("origin"), b_source=cb.get("origin"), position=-2, score=40.0)
     for side, c, o in (("A", ca, oa), ("B", cb, ob)):
         shared = o.get("shared_with") or []
@@ -48,7 +48,7 @@ def _optimizer_state(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
         if shared and not reported:
             yield make("KD311", a_path="compile.optimizer", b_path="compile.optimizer",
                        attribute="instance", a_value=oa.get("class"), b_value=ob.get("class"),
-                       message=f"{side}'s {_opt_desc(o)} object ({model}, {c.get('origin') or '?'}) was "
+                       message=f"{side}'s {_opt_desc(o)} object ({model}) was "
                                f"already compiled into {_names(shared)} before: {model} inherits its "
                                "optimizer state", position=-2, score=40.0, **src)
         if (o.get("iterations") or 0) > 0 or o.get("built"):
@@ -222,8 +222,8 @@ def _seeds(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
         na, nb = _unseeded_initializers(ctx.a), _unseeded_initializers(ctx.b)
         if na or nb:
             # Once per pair, however many layers: the cure is one line per script.
-            yield make("KD352", a_path="seeds", b_path="seeds", attribute="seed", a_value="SEED",
-                       b_value=None,
+            yield make("KD352", a_path="seeds", b_path="seeds", attribute="seed", a_value="not seeded",
+                       b_value="not seeded",
                        message=f"neither script seeds its random generators and {na} initializer(s) in A, "
                                f"{nb} in B have no seed: every run of either model starts from different "
                                "weights, so part of any gap between their results is seed noise",
