@@ -326,6 +326,101 @@ RULES: tuple[Rule, ...] = (
         "no set_random_seed in either script",
     ),
     Rule(
+        "KD401", "framework-semantics", "error", "scikit-learn's squared loss is half of Keras mse",
+        "MLPRegressor minimises 0.5 * mean((y - p)^2); Keras 'mse' is mean((y - p)^2).",
+        "Half the loss means half the gradients: with the same learning rate the Keras model takes "
+        "steps twice as large, and the reported losses differ by a factor 2.",
+        "Scale the Keras loss by 0.5 (e.g. `loss=lambda y, p: 0.5 * keras.losses.mean_squared_error(y, p)`) "
+        "or halve the learning rate; `kerasdiff --emit-keras` writes the exact code.",
+        "MLPRegressor(...) vs model.compile(loss='mse')",
+    ),
+    Rule(
+        "KD402", "framework-semantics", "error", "scikit-learn divides the L2 penalty by the batch size",
+        "MLPRegressor/MLPClassifier add 0.5 * alpha * sum(W^2) / n_samples_in_batch (kernels only, "
+        "no biases); a Keras L2(l) regularizer adds l * sum(W^2) per batch.",
+        "With the same number, Keras regularises 2 * batch_size times harder (400x for alpha with "
+        "batch 200): weights shrink towards zero and the fit flattens or diverges.",
+        "Use `kernel_regularizer=keras.regularizers.L2(alpha / (2 * batch_size))` on every Dense "
+        "kernel and none on biases: {a_value}.",
+        "MLPRegressor(alpha=0.01) vs Dense(..., kernel_regularizer=L2(0.01))",
+    ),
+    Rule(
+        "KD403", "framework-semantics", "error", "scikit-learn initializes weights and biases differently",
+        "scikit-learn draws weights AND biases uniformly in +-sqrt(6 / (fan_in + fan_out)) (factor 2 "
+        "instead of 6 for logistic); Keras Dense uses glorot_uniform kernels and zero biases.",
+        "A different starting point (and non-zero biases) changes the whole training trajectory; "
+        "with logistic units the range is sqrt(3) times narrower.",
+        "Use `keras.initializers.RandomUniform(-limit, limit)` for kernel AND bias with the limits "
+        "per layer: {a_value}.",
+        "MLPRegressor(activation='logistic') vs Dense(64, activation='sigmoid')",
+    ),
+    Rule(
+        "KD404", "framework-semantics", "error", "scikit-learn trains in float64",
+        "scikit-learn computes in float64 unless X is float32; Keras computes in float32 by default.",
+        "Rounding differs from the first step on; over many epochs results drift apart, and "
+        "float32 overflows (NaN) earlier with unbounded activations and large inputs.",
+        "Call `keras.config.set_floatx('float64')` before building the Keras model (or pass "
+        "float32 X to scikit-learn).",
+        "MLPRegressor on float64 X vs a default Keras model",
+    ),
+    Rule(
+        "KD405", "framework-semantics", "error", "scikit-learn stops when the loss stops improving",
+        "Even with early_stopping=False, scikit-learn stops when the training loss has not improved "
+        "by tol for n_iter_no_change epochs; Keras trains every epoch it is given.",
+        "The two train for a different number of epochs, so the final weights differ.",
+        "Add a callback that stops when loss > best_loss - tol for n_iter_no_change epochs "
+        "({a_value}); `kerasdiff --emit-keras` writes one.",
+        "MLPRegressor(tol=1e-4, n_iter_no_change=10) vs model.fit(..., epochs=200)",
+    ),
+    Rule(
+        "KD406", "framework-semantics", "error", "scikit-learn's optimizer differs from Keras's defaults",
+        "The solver's settings map to Keras with other defaults: Adam epsilon 1e-8 (Keras 1e-7), "
+        "SGD with Nesterov momentum 0.9 (Keras: no momentum), 'invscaling'/'adaptive' learning rates.",
+        "A different update rule or step size gives a different trajectory.",
+        "Configure the Keras optimizer as scikit-learn's: {a_value}.",
+        "MLPRegressor(solver='adam') vs Adam() (epsilon 1e-7)",
+    ),
+    Rule(
+        "KD407", "framework-semantics", "error", "scikit-learn batches and epochs differ",
+        "batch_size='auto' is min(200, n_samples) (Keras: 32), max_iter is the number of epochs, "
+        "and scikit-learn shuffles every epoch by default.",
+        "Another batch size changes the number of steps, the gradient noise and (in scikit-learn) "
+        "the strength of L2.",
+        "Fit the Keras model with {a_value}.",
+        "MLPRegressor(batch_size='auto') on 1000 samples vs model.fit(X, y) (32)",
+    ),
+    Rule(
+        "KD408", "framework-semantics", "warning", "No Keras equivalent of the scikit-learn solver",
+        "solver='lbfgs' is a full-batch quasi-Newton method; Keras has no L-BFGS optimizer.",
+        "The two cannot train alike; expect different optima and speed.",
+        "Use solver='adam' or 'sgd' in scikit-learn to compare like with like.",
+        "MLPRegressor(solver='lbfgs')",
+    ),
+    Rule(
+        "KD409", "framework-semantics", "info", "scikit-learn pipeline preprocesses the input",
+        "The MLP is the last step of a Pipeline whose earlier steps (e.g. StandardScaler) transform X.",
+        "The Keras model must receive the same transformed X, or it learns from other numbers.",
+        "Apply the same preprocessing to X before the Keras model (or a Normalization layer).",
+        "make_pipeline(StandardScaler(), MLPRegressor())",
+    ),
+    Rule(
+        "KD410", "framework-semantics", "info", "Input width taken from the other model",
+        "The estimator was never fitted in the script, so its input width was taken from the Keras "
+        "model.",
+        "Nothing differs because of it; it is how the layer shapes were completed.",
+        "Fit the estimator (or call fit in the script) to compare real shapes.",
+        "MLPRegressor() with no fit() call",
+    ),
+    Rule(
+        "KD411", "framework-semantics", "error", "scikit-learn's output layer or loss differs",
+        "scikit-learn picks the output activation and loss from the task (identity + squared error "
+        "for regression; logistic + log-loss for binary/multilabel; softmax + log-loss for "
+        "multiclass).",
+        "A different output function or loss is a different model.",
+        "Use {a_value} on the Keras side.",
+        "MLPClassifier on 3 classes vs Dense(3, activation='sigmoid')",
+    ),
+    Rule(
         "KD901", "topology", "info", "Model class differs",
         "The models are built with different APIs (Sequential, Functional, subclassed).",
         "The API alone does not change what is computed.",

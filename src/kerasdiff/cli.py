@@ -58,7 +58,7 @@ class _Main(click.Command):
                epilog="Other commands: `kerasdiff rules [CODE|KIND]` explains finding codes.")
 @click.version_option(__version__, "--version", prog_name="kerasdiff", message="%(prog)s %(version)s")
 @click.argument("a", metavar="A")
-@click.argument("b", metavar="B")
+@click.argument("b", metavar="B", required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Report format (default text).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
@@ -71,13 +71,15 @@ class _Main(click.Command):
               help="Behavioural check with copied weights (not available yet).")
 @click.option("--timeout", type=float, default=None, help="Seconds each script may run (default 300).")
 @click.option("--run-fit", is_flag=True, help="Let fit()/evaluate()/predict() run for real.")
+@click.option("--emit-keras", is_flag=True,
+              help="Print Keras 3 code that trains exactly like the scikit-learn MLP in A.")
 @click.option("--timings", is_flag=True, help="Print phase timings after the text report.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line.")
 @click.option("--verbose", "-v", is_flag=True, help="Show script output and tracebacks.")
 @click.pass_context
 def cli(ctx: click.Context, a: str, b: str, fmt: Optional[str], output: Optional[str],
                  fail_on: Optional[str], ignore: tuple[str, ...], probe: bool, timeout: Optional[float],
-                 run_fit: bool, timings: bool, quiet: bool, verbose: bool) -> None:
+                 run_fit: bool, emit_keras: bool, timings: bool, quiet: bool, verbose: bool) -> None:
     """Compare model A with model B.
 
     \b
@@ -92,7 +94,41 @@ def cli(ctx: click.Context, a: str, b: str, fmt: Optional[str], output: Optional
     Exit codes: 0 equivalent, 1 divergent (a finding at or above --fail-on),
                 2 trouble (bad spec, script error, no model, timeout).
     """
+    if emit_keras:
+        ctx.exit(_emit(a, b, output, timeout, verbose))
+    if b is None:
+        raise click.UsageError("Missing argument 'B'.", ctx=ctx)
     ctx.exit(_diff(a, b, fmt, output, fail_on, ignore, probe, timeout, run_fit, timings, quiet, verbose))
+
+
+def _emit(a: str, b: Optional[str], output: Optional[str], timeout: Optional[float], verbose: bool) -> int:
+    """`--emit-keras SK.py`: the Keras code that trains like the estimator."""
+    try:
+        if b is not None:
+            raise KerasdiffError("--emit-keras", "takes one spec (the scikit-learn script)",
+                                 "run: kerasdiff --emit-keras sk.py")
+        from kerasdiff.load import load_pair, parse_spec
+
+        spec = parse_spec(a)
+        loaded = load_pair(spec, spec, timeout=timeout or 300.0)
+        g = loaded.a
+        if g.framework != "sklearn":
+            raise KerasdiffError(a, f"is a Keras {g.cls} model, not a scikit-learn MLP",
+                                 "--emit-keras translates MLPRegressor/MLPClassifier scripts")
+        from kerasdiff.emit import emit_keras
+
+        code = emit_keras(g.recipe["plan"])
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(code)
+        else:
+            click.echo(code, nl=not code.endswith("\n"))
+        return EXIT_EQUIVALENT
+    except KerasdiffError as exc:
+        if verbose and exc.detail:
+            click.echo(exc.detail.rstrip(), err=True)
+        click.echo(exc.line(), err=True)
+        return EXIT_TROUBLE
 
 
 def _diff(a: str, b: str, fmt: Optional[str], output: Optional[str], fail_on: Optional[str],

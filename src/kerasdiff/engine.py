@@ -31,6 +31,11 @@ def compare_graphs(a: Graph, b: Graph, *, fail_on: str = "error", ignore: Iterab
 
     timings = dict(timings or {})
     skip = ignored_codes(ignore)
+    if a.framework == "sklearn" or b.framework == "sklearn":
+        from kerasdiff.load.sklearn_loader import complete_with
+
+        # An unfitted estimator never called fit(): its input width comes from the Keras side.
+        a, b = complete_with(a, b), complete_with(b, a)
     findings = diff_graphs(a, b, timings=timings)
     kept = tuple(f for f in findings if f.code not in skip)
     return Report(a, b, kept, fail_on=fail_on, ignored=len(findings) - len(kept), timings=timings)

@@ -717,6 +717,8 @@ def hint_for(exc: BaseException, line_text: str = "") -> Optional[str]:
     """The way out for failures kerasdiff recognizes (Keras 2 spellings, Keras 3 pitfalls)."""
     if isinstance(exc, Keras2Spelling):
         return exc.hint
+    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "sklearn":
+        return 'the script needs scikit-learn: pip install "kerasdiff[sklearn]"'
     msg = str(exc)
     if isinstance(exc, ValueError):
         m = re.search(r"Argument\(s\) not recognized: \{(.*)\}", msg)

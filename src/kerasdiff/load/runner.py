@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from kerasdiff.errors import KerasdiffError
+from kerasdiff.load import sklearn_loader
 from kerasdiff.graph import Graph
 from kerasdiff.load import recipe as _recipe
 from kerasdiff.load.recipe import Recorder
@@ -234,6 +235,7 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
 def _stop_hooks() -> None:
     """After a load: layers built later (saved files, tests) get no origin; models train again."""
     _STATE.update(recorder=None, origins=False)
+    sklearn_loader.stop()
 
 
 # --------------------------------------------------------------------------- scripts
@@ -369,6 +371,13 @@ def run_script(path: str, recorder: Recorder, captured: io.StringIO, shown: Opti
 
 
 def _is_model(obj: Any) -> bool:
+    """A Keras model, or a scikit-learn MLP (alone or ending a Pipeline)."""
+    import keras
+
+    return isinstance(obj, keras.Model) or sklearn_loader.is_mlp(obj)
+
+
+def _is_keras(obj: Any) -> bool:
     import keras
 
     return isinstance(obj, keras.Model)
@@ -398,6 +407,10 @@ def _call_builder(path: str, shown: str, name: str, fn: Any) -> Any:
     except BaseException as exc:  # noqa: BLE001
         raise _user_error(path, shown, exc, name=name) from None
     if not _is_model(obj):
+        if sklearn_loader.is_other_estimator(obj):
+            raise KerasdiffError(spec, f"{name}() returned {_a(type(obj).__name__)}; kerasdiff compares "
+                                 "Keras models and scikit-learn MLPRegressor/MLPClassifier only",
+                                 "return an MLP estimator or a Keras model")
         raise KerasdiffError(spec, f"{name}() returned {_a(type(obj).__name__)}, not a Keras model",
                              f"return the model from {name}()")
     return obj
@@ -435,12 +448,20 @@ def discover(module: Any, shown: str, name: Optional[str], path: Optional[str] =
         unique.setdefault(id(v), (k, v))
     parts: set[int] = set()
     for _, m in unique.values():
+        if not _is_keras(m):
+            continue
         for sub in m._flatten_layers(include_self=False, recursive=True):
             parts.add(id(sub))
     tops = [(k, v) for i, (k, v) in unique.items() if i not in parts]
     if len(tops) == 1:
         return tops[0]
     if not tops:
+        others = [k for k, v in vars(module).items() if not k.startswith("_")
+                  and sklearn_loader.is_other_estimator(v)]
+        if others:
+            raise KerasdiffError(shown, f"'{others[0]}' is a scikit-learn "
+                                 f"{type(getattr(module, others[0])).__name__}; kerasdiff compares Keras "
+                                 "models and MLPRegressor/MLPClassifier only", "compare an MLP estimator")
         raise KerasdiffError(shown, "no Keras model found at module level",
                              "define build_model() or a module-level model variable; code under "
                              "`if __name__ == '__main__':` is not run")
@@ -520,6 +541,12 @@ def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
         if kind == "script":
             install_hooks(recorder, run_fit)
             try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    source = fh.read()
+            except OSError:
+                source = ""
+            sklearn_loader.install(source, run_fit, user_origin)
+            try:
                 with script_context(path, captured):
                     module = run_script(path, recorder, captured, shown)
                     for name in names:
@@ -540,6 +567,10 @@ def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
     for (name, model), requested in zip(picked, names):
         spec = shown if requested is None else f"{shown}:{requested}"
         try:
+            if sklearn_loader.is_mlp(model):
+                g = sklearn_loader.to_graph(model, spec, name, sklearn_loader.recorded_fit(model))
+                graphs.append(g)
+                continue
             recipe = _recipe.build_recipe(recorder, model, var_names, path) if kind == "script" else {}
             g = extract(model, spec=spec, var_name=name, recipe=recipe)
         except KerasdiffError:

@@ -36,7 +36,12 @@ def _finding(console: Console, n: int, f: Finding, detail: bool) -> None:
     t.add_column(overflow="fold", ratio=3)
     t.add_column(overflow="fold", ratio=3)
     t.add_column(style="dim", no_wrap=True)
-    if f.a_source or f.b_source or f.a_path != f.b_path:
+    if f.kind == "framework-semantics":
+        # The message already says both sides; long semantic texts do not fit a table.
+        src = f.a_source or f.b_source
+        if src:
+            console.print(f"    [dim]estimator: {escape(src)}[/]")
+    elif f.a_source or f.b_source or f.a_path != f.b_path:
         t.add_row("    A", escape(f.a_path), escape(_value(f.a_value)), escape(f.a_source or ""))
         t.add_row("    B", escape(f.b_path), escape(_value(f.b_value)), escape(f.b_source or ""))
         console.print(t)
@@ -68,10 +73,18 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
     from kerasdiff.rules.recipe import RECIPE_KINDS
 
     # Model errors and warnings, then the training recipe's, then everything cosmetic.
-    model = [f for f in report.findings if f.kind not in RECIPE_KINDS and f.severity != "info"]
+    semantics = [f for f in report.findings if f.kind == "framework-semantics" and f.severity != "info"]
+    model = [f for f in report.findings if f.kind not in RECIPE_KINDS and f.severity != "info"
+             and f.kind != "framework-semantics"]
     training = [f for f in report.findings if f.kind in RECIPE_KINDS and f.severity != "info"]
     info = [f for f in report.findings if f.severity == "info"]
     n = 0
+    if semantics:
+        console.print()
+        console.print("[bold red]Framework semantics (scikit-learn vs Keras)[/]")
+        for f in semantics:
+            n += 1
+            _finding(console, n, f, detail=True)
     for sev in ("error", "warning"):
         group = [f for f in model if f.severity == sev]
         if not group:

@@ -9,7 +9,7 @@ from typing import Optional
 from kerasdiff import catalog
 from kerasdiff.align import align, fold_activations
 from kerasdiff.graph import Graph, fmt_shape, ref_call
-from kerasdiff.rules import inputs, layers, recipe, structure
+from kerasdiff.rules import frameworks, inputs, layers, recipe, structure
 from kerasdiff.rules.base import Context, Finding, fmt_int, show
 
 # Findings that can change shapes or parameter counts downstream (root-cause candidates).
@@ -21,7 +21,7 @@ _KIND_WEIGHT = {
     "activation": 32, "hyperparameter": 30, "dtype": 25, "trainable": 25, "regularizer": 20,
     "initializer": 20, "constraint": 15,
     # Training recipe: a shared optimizer explains more than any single layer setting.
-    "optimizer-state": 70, "optimizer": 34, "loss": 34, "training-config": 28, "randomness": 10,
+    "framework-semantics": 80, "optimizer-state": 70, "optimizer": 34, "loss": 34, "training-config": 28, "randomness": 10,
     "metrics": 5,
 }
 _MAX_CONSEQUENCES = 6
@@ -182,6 +182,7 @@ def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict
     findings += layers.check(ctx)
     if not nested:
         findings += recipe.check(ctx)
+        findings += frameworks.check(ctx, findings)
     findings = _merge(findings)
     findings = _attach_consequences(ctx, findings)
     findings = order_findings(findings)

@@ -8,6 +8,8 @@ from kerasdiff.graph import Graph, Layer
 from kerasdiff.rules.base import Context, Finding, make, same, show
 
 _MISSING = object()
+# "Off" values equal to a key that is absent (other Keras versions, graphs built from scikit-learn).
+_UNSET = (None, False, {}, [])
 # Dropout-style seeds are randomness (the recipe issue), not a layer setting.
 _SKIP_KEYS = {"seed", "get_config_error"}
 
@@ -48,6 +50,8 @@ def compare_layers(ctx: Context, la: Layer, lb: Layer, pos: int, anchors_a: tupl
         va, vb = la.config.get(key, _MISSING), lb.config.get(key, _MISSING)
         if same(va, vb):
             continue
+        if (va is _MISSING and vb in _UNSET) or (vb is _MISSING and va in _UNSET):
+            continue  # a key one side's format lacks, left at its "off" value on the other
         va_s = "(not set)" if va is _MISSING else va
         vb_s = "(not set)" if vb is _MISSING else vb
         if key.endswith("activation"):

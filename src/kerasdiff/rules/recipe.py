@@ -97,30 +97,43 @@ def _per_output(ca: dict, cb: dict, key: str) -> tuple[list, list, list]:
     return la, lb, names
 
 
+def _split_scale(loss: Any) -> tuple[Any, float]:
+    """A loss with config.scale k is the unscaled loss with its weight multiplied by k."""
+    if isinstance(loss, dict) and isinstance(loss.get("config"), dict) and "scale" in loss["config"]:
+        cfg = {k: v for k, v in loss["config"].items() if k != "scale"}
+        scale = loss["config"]["scale"]
+        return {**loss, "config": cfg}, float(scale) if isinstance(scale, (int, float)) else 1.0
+    return loss, 1.0
+
+
 def _loss(ca: dict, cb: dict) -> Iterator[Finding]:
     src = dict(a_source=ca.get("origin"), b_source=cb.get("origin"), position=_POS)
     differs = False
     la, lb, names = _per_output(ca, cb, "loss")
-    for i, (x, y) in enumerate(zip(la, lb)):
+    sa = [_split_scale(x) for x in la]
+    sb = [_split_scale(x) for x in lb]
+    for i, ((x, _), (y, _)) in enumerate(zip(sa, sb)):
         if not same(x, y):
             differs = True
             yield make("KD321", a_path=f"compile.loss[{names[i]}]", b_path=f"compile.loss[{names[i]}]",
-                       attribute="loss", a_value=_loss_desc(x), b_value=_loss_desc(y),
-                       message=f"output {names[i]}: loss is {_loss_desc(x)} in A, {_loss_desc(y)} in B",
-                       **src)
+                       attribute="loss", a_value=_loss_desc(la[i]), b_value=_loss_desc(lb[i]),
+                       message=f"output {names[i]}: loss is {_loss_desc(la[i])} in A, "
+                               f"{_loss_desc(lb[i])} in B", **src)
     wa, wb, names = _per_output(ca, cb, "loss_weights")
-    wa = [1.0 if w is None else w for w in wa]
-    wb = [1.0 if w is None else w for w in wb]
+    # Effective weight = loss_weight x the loss's own scale (0.5 * mse == mse with weight 0.5).
+    wa = [(1.0 if w is None else w) * (sa[i][1] if i < len(sa) else 1.0) for i, w in enumerate(wa)]
+    wb = [(1.0 if w is None else w) * (sb[i][1] if i < len(sb) else 1.0) for i, w in enumerate(wb)]
     if not same(wa, wb):
         differs = True
         pairs = ", ".join(f"{n}: {show(x)} vs {show(y)}" for n, x, y in zip(names, wa, wb) if not same(x, y))
         yield make("KD322", a_path="compile.loss_weights", b_path="compile.loss_weights",
                    attribute="loss_weights", a_value=dict(zip(names, wa)), b_value=dict(zip(names, wb)),
-                   message=f"per-output loss weights differ ({pairs}); given as "
-                           f"{ca.get('loss_weights_given_as')} in A, {cb.get('loss_weights_given_as')} in B",
-                   **src)
+                   message=f"per-output loss weights (times each loss's own scale) differ ({pairs}); "
+                           f"given as {ca.get('loss_weights_given_as')} in A, "
+                           f"{cb.get('loss_weights_given_as')} in B", **src)
     forms = [(k, ca.get(k), cb.get(k)) for k in ("loss_given_as", "loss_weights_given_as")
-             if ca.get(k) != cb.get(k) and {ca.get(k), cb.get(k)} != {"none", "single"}]
+             if ca.get(k) != cb.get(k) and {ca.get(k), cb.get(k)} != {"none", "single"}
+             and None not in (ca.get(k), cb.get(k))]
     if forms and not differs:
         k, x, y = forms[0]
         what = k.replace("_given_as", "")
@@ -211,6 +224,8 @@ def _seeds(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
     sa_v = [(s.get("fn"), s.get("value")) for s in sa]
     sb_v = [(s.get("fn"), s.get("value")) for s in sb]
     first = lambda seeds: next((s.get("origin") for s in seeds), None)  # noqa: E731
+    if ctx.a.framework != ctx.b.framework and bool(sa_v) == bool(sb_v):
+        return  # scikit-learn and Keras never draw alike; what matters is that both are seeded
     if sa_v != sb_v:
         hint = next((v for _, v in sa_v + sb_v if isinstance(v, int) and not isinstance(v, bool)), 42)
         yield make("KD351", a_path="seeds", b_path="seeds", attribute="seed", a_value=hint, b_value=None,
