@@ -130,3 +130,24 @@ def test_hand_built_keras_mlp_reports_the_big_five():
     assert found[0].kind == "framework-semantics"
     for code in ("KD401", "KD402", "KD403", "KD404", "KD405"):
         assert code in sem_codes, (code, sem_codes)
+
+
+def test_port_mistakes_are_one_finding_per_code_with_per_layer_rows():
+    """Every Dense of the port keeps Keras's initializers: ONE KD111 listing the 4 settings."""
+    g = sk_graph(activation="logistic", solver="sgd", alpha=1.0)
+    k = chain(dense("dense", 8, "sigmoid", 3), dense("dense_1", 1, "linear", 8), cls="Sequential", name="k")
+    k = replace(k, recipe={"compile": {"optimizer": {"class": "SGD", "given_as": "object", "config": {
+        "learning_rate": 0.001, "momentum": 0.9, "nesterov": True}}, "outputs": ["dense_1"],
+        "loss": [{"name": "mean_squared_error", "config": {}}], "loss_weights": [1.0]},
+        "fit": {"batch_size": 200, "epochs": 50, "shuffle": False, "callbacks": []}})
+    found = compare_graphs(g, k).findings
+    kd111 = [f for f in found if f.code == "KD111"]
+    assert len(kd111) == 1
+    rows = kd111[0].details
+    assert [(r[0], r[2]) for r in rows] == [("dense", "kernel_initializer"), ("dense", "bias_initializer"),
+                                            ("dense_1", "kernel_initializer"), ("dense_1", "bias_initializer")]
+    assert rows[0][3]["class"] == "RandomUniform" and rows[0][4]["class"] == "GlorotUniform"
+    assert kd111[0].to_dict()["details"][1]["b_value"]["class"] == "Zeros"
+    # the synthetic callbacks standing for sklearn's tol stop are never reported as KD342
+    assert not any(f.code == "KD342" and "Sklearn" in f.a_path for f in found)
+    assert "KD405" in [f.code for f in found]

@@ -203,3 +203,12 @@ def test_python_m_kerasdiff_version_without_tensorflow():
          "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules; sys.exit(rc)"],
         capture_output=True, text=True, timeout=60)
     assert probe.returncode == 0, probe.stderr
+
+
+def test_sklearn_script_without_scikit_learn_says_how_to_install(monkeypatch):
+    """Where scikit-learn is missing, an sklearn script is exit 2 with the install command."""
+    monkeypatch.setenv("PYTHONPATH", os.path.join(HERE, "fixtures", "no_sklearn", "site-packages"))
+    sk = os.path.join(HERE, "..", "examples", "seed004-sklearn-mlp", "sk.py")
+    line = assert_trouble(run(sk, sk), "sk.py:3", "No module named 'sklearn'",
+                          'pip install "kerasdiff[sklearn]"')
+    assert len(line) < 200, line

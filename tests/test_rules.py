@@ -198,3 +198,23 @@ def test_long_chain_alignment_is_fast():
     found = diff_graphs(a, b)
     assert time.perf_counter() - t < 5  # generous: the benchmark measures the real number
     assert [f.code for f in found] == ["KD101"]
+
+
+def test_same_change_on_several_layers_is_one_finding():
+    """B sets he_normal on every Dense: one KD111 naming the layers, with a row per layer."""
+    he = {"class": "HeNormal", "config": {"seed": None}}
+    a = mlp()
+    b = chain(dense("dense", 8, "relu", 3, kernel_initializer=he),
+              dense("dense_1", 8, "relu", 8, kernel_initializer=he),
+              dense("dense_2", 5, "linear", 8, kernel_initializer=he))
+    found = diff_graphs(a, b)
+    assert [f.code for f in found] == ["KD111"]
+    f = found[0]
+    assert "on 3 layers: dense, dense_1, dense_2" in f.message
+    assert [d[0] for d in f.details] == ["dense", "dense_1", "dense_2"]
+    assert f.b_value == he and f.a_path.startswith("dense (+2 more")
+    # different values on different layers stay separate findings
+    b2 = chain(dense("dense", 8, "relu", 3, kernel_initializer=he), dense("dense_1", 8, "tanh", 8),
+               dense("dense_2", 5, "linear", 8))
+    assert sorted(f.code for f in diff_graphs(a, b2)) == ["KD101", "KD111"]
+    assert diff_graphs(b, a)[0].details and len(diff_graphs(b, a)) == 1

@@ -65,7 +65,7 @@ class Report:
             top = self.failing[0]
             where = top.a_path if not top.a_path.startswith("(") else top.b_path
             where = where if len(where) <= 40 else where[:37] + "..."
-            head = f" - first: {top.code} {top.title.lower()} at {where}"
+            head = f" - first: {top.code} {top.title[:1].lower() + top.title[1:]} at {where}"
         return f"{word}: {', '.join(parts)}{head}"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+from typing import Any, Optional
 
 from rich.console import Console
 from rich.markup import escape
@@ -21,7 +23,46 @@ def _value(v: object) -> str:
     return "-" if v is None else show(v)
 
 
-def _finding(console: Console, n: int, f: Finding, detail: bool) -> None:
+def _short(v: Any) -> Any:
+    """The value with floats at 6 significant digits (display only)."""
+    if isinstance(v, float):
+        return float(f"{v:.6g}")
+    if isinstance(v, dict):
+        return {k: _short(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_short(x) for x in v]
+    return v
+
+
+def _values(a: Any, b: Any) -> tuple[str, str]:
+    """Both sides, short unless shortening would make two different values look the same."""
+    sa, sb = _value(_short(a)), _value(_short(b))
+    if sa == sb and _value(a) != _value(b):
+        return _value(a), _value(b)
+    return sa, sb
+
+
+class _Sources:
+    """file:line as the user gave it, or just the file name when the header already says where."""
+
+    def __init__(self, report: Report) -> None:
+        fa, fb = (os.path.normpath(g.spec.rpartition(".py")[0] + ".py") if ".py" in g.spec else None
+                  for g in (report.a, report.b))
+        self.dirs: set[str] = set()
+        if fa and fb and (os.path.basename(fa) != os.path.basename(fb)
+                          or os.path.dirname(fa) == os.path.dirname(fb)):
+            self.dirs = {os.path.dirname(fa), os.path.dirname(fb)}
+
+    def __call__(self, src: Optional[str]) -> str:
+        if not src:
+            return ""
+        path, sep, line = src.rpartition(":")
+        if sep and line.isdigit() and os.path.dirname(os.path.normpath(path)) in self.dirs:
+            return f"{os.path.basename(path)}:{line}"
+        return src
+
+
+def _finding(console: Console, n: int, f: Finding, detail: bool, src: _Sources) -> None:
     style = _STYLE[f.severity]
     console.print(f"[{style}]{n:>2}. {f.code}[/] [bold]{escape(f.title)}[/] [dim]({f.kind})[/]")
     msg = Table.grid()
@@ -33,17 +74,24 @@ def _finding(console: Console, n: int, f: Finding, detail: bool) -> None:
         return
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold", no_wrap=True)
-    t.add_column(overflow="fold", ratio=3)
+    t.add_column(overflow="fold", ratio=2)
     t.add_column(overflow="fold", ratio=3)
     t.add_column(style="dim", no_wrap=True)
     if f.kind == "framework-semantics":
         # The message already says both sides; long semantic texts do not fit a table.
-        src = f.a_source or f.b_source
-        if src:
-            console.print(f"    [dim]estimator: {escape(src)}[/]")
+        where = f.a_source or f.b_source
+        if where:
+            console.print(f"    [dim]estimator: {escape(src(where))}[/]")
+    elif f.details:
+        for a_path, b_path, attr, a_value, b_value, a_src, b_src in f.details:
+            va, vb = _values(a_value, b_value)
+            t.add_row("    A", escape(f"{a_path}.{attr}"), escape(va), escape(src(a_src)))
+            t.add_row("    B", escape(f"{b_path}.{attr}"), escape(vb), escape(src(b_src)))
+        console.print(t)
     elif f.a_source or f.b_source or f.a_path != f.b_path:
-        t.add_row("    A", escape(f.a_path), escape(_value(f.a_value)), escape(f.a_source or ""))
-        t.add_row("    B", escape(f.b_path), escape(_value(f.b_value)), escape(f.b_source or ""))
+        va, vb = _values(f.a_value, f.b_value)
+        t.add_row("    A", escape(f.a_path), escape(va), escape(src(f.a_source)))
+        t.add_row("    B", escape(f.b_path), escape(vb), escape(src(f.b_source)))
         console.print(t)
     g = Table.grid(padding=(0, 1))
     g.add_column(no_wrap=True)
@@ -72,6 +120,8 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         console.print(line)
     from kerasdiff.rules.recipe import RECIPE_KINDS
 
+    src = _Sources(report)
+
     # Model errors and warnings, then the training recipe's, then everything cosmetic.
     semantics = [f for f in report.findings if f.kind == "framework-semantics" and f.severity != "info"]
     model = [f for f in report.findings if f.kind not in RECIPE_KINDS and f.severity != "info"
@@ -84,7 +134,7 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         console.print("[bold red]Framework semantics (scikit-learn vs Keras)[/]")
         for f in semantics:
             n += 1
-            _finding(console, n, f, detail=True)
+            _finding(console, n, f, detail=True, src=src)
     for sev in ("error", "warning"):
         group = [f for f in model if f.severity == sev]
         if not group:
@@ -93,19 +143,19 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         console.print(f"[{_STYLE[sev]}]{_HEAD[sev]}[/]")
         for f in group:
             n += 1
-            _finding(console, n, f, detail=True)
+            _finding(console, n, f, detail=True, src=src)
     if training:
         console.print()
         console.print("[bold]Training (compile, fit, seeds)[/]")
         for f in training:
             n += 1
-            _finding(console, n, f, detail=True)
+            _finding(console, n, f, detail=True, src=src)
     if info:
         console.print()
         console.print(f"[{_STYLE['info']}]{_HEAD['info']}[/]")
         for f in info:
             n += 1
-            _finding(console, n, f, detail=False)
+            _finding(console, n, f, detail=False, src=src)
     if not report.findings:
         console.print()
         console.print("No differences found: the models are built the same way.")

@@ -25,6 +25,74 @@ _KIND_WEIGHT = {
     "metrics": 5,
 }
 _MAX_CONSEQUENCES = 6
+# Per-layer config codes: the same change on several layers reads best as one finding.
+GROUPABLE = {"KD101", "KD111", "KD112", "KD121", "KD131", "KD141", "KD201", "KD211"}
+_MAX_NAMED = 4
+
+
+def _more(first: str, rest: list[str]) -> str:
+    if not rest:
+        return first
+    named = ", ".join(rest[:_MAX_NAMED - 1]) + (", ..." if len(rest) > _MAX_NAMED - 1 else "")
+    return f"{first} (+{len(rest)} more: {named})"
+
+
+def group_layers(findings: list[Finding], by_values: bool = True) -> list[Finding]:
+    """One finding per config change that several layers share (a user changes a default once).
+
+    by_values=False groups by code alone (a scikit-learn port: one explanation, per-layer values).
+    """
+    groups: dict[tuple, list[Finding]] = {}
+    order: list = []
+    for f in findings:
+        if f.code not in GROUPABLE or "/" in f.a_path:
+            order.append(f)
+            continue
+        key = (f.code, f.attribute, show(f.a_value), show(f.b_value)) if by_values else (f.code,)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(f)
+    out: list[Finding] = []
+    for item in order:
+        if isinstance(item, Finding):
+            out.append(item)
+            continue
+        fs = groups[item]
+        if len(fs) == 1:
+            out.append(fs[0])
+            continue
+        first = fs[0]
+        a_layers = list(dict.fromkeys(f.a_path for f in fs))
+        b_layers = list(dict.fromkeys(f.b_path for f in fs))
+        attrs = list(dict.fromkeys(f.attribute for f in fs))
+        details = tuple(d for f in fs for d in (f.details or (
+            (f.a_path, f.b_path, f.attribute, f.a_value, f.b_value, f.a_source, f.b_source),)))
+        names = ", ".join(a_layers[:8]) + (", ..." if len(a_layers) > 8 else "")
+        if by_values:
+            msg = (f"{first.attribute} is {show(first.a_value)} in A, {show(first.b_value)} in B "
+                   f"on {len(a_layers)} layers: {names}")
+            a_value, b_value = first.a_value, first.b_value
+            fix = first.fix.replace(first.b_path, f"these {len(b_layers)} layers", 1) \
+                if first.b_path in first.fix else first.fix
+        else:
+            what = " and ".join(attrs)
+            msg = f"{what} differ{'s' if len(attrs) == 1 else ''} on {len(a_layers)} layers ({names}): " \
+                  f"{len(details)} settings, listed below"
+            a_value = {f"{d[0]}.{d[2]}": d[3] for d in details}
+            b_value = {f"{d[1]}.{d[2]}": d[4] for d in details}
+            rest = len(details) - 1
+            fix = first.fix + (" Likewise for the other setting listed." if rest == 1 else
+                               f" Likewise for the other {rest} settings listed.")
+        out.append(replace(
+            first, a_path=_more(a_layers[0], a_layers[1:]), b_path=_more(b_layers[0], b_layers[1:]),
+            attribute=", ".join(attrs), a_value=a_value, b_value=b_value, message=msg, fix=fix,
+            details=details,
+            position=min(f.position for f in fs), score=max(f.score for f in fs) + len(fs) - 1,
+            anchors_a=tuple(k for f in fs for k in f.anchors_a),
+            anchors_b=tuple(k for f in fs for k in f.anchors_b),
+            consequences=tuple(dict.fromkeys(c for f in fs for c in f.consequences))))
+    return out
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
@@ -182,8 +250,9 @@ def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict
     findings += layers.check(ctx)
     if not nested:
         findings += recipe.check(ctx)
-        findings += frameworks.check(ctx, findings)
+        findings = frameworks.apply(ctx, findings)
     findings = _merge(findings)
+    findings = group_layers(findings)
     findings = _attach_consequences(ctx, findings)
     findings = order_findings(findings)
     if timings is not None:

@@ -11,6 +11,9 @@ from kerasdiff.align import Alignment
 from kerasdiff.graph import Graph
 
 
+DETAIL_FIELDS = ("a_path", "b_path", "attribute", "a_value", "b_value", "a_source", "b_source")
+
+
 @dataclass(frozen=True)
 class Finding:
     """One explained difference. Fields mirror the JSON contract of DESIGN.md."""
@@ -30,6 +33,9 @@ class Finding:
     a_source: Optional[str] = None
     b_source: Optional[str] = None
     consequences: tuple[str, ...] = ()
+    # One grouped finding's per-layer rows: (a_path, b_path, attribute, a_value, b_value,
+    # a_source, b_source). Empty for a finding about one place.
+    details: tuple[tuple, ...] = ()
     score: float = 0.0          # how much of the divergence it explains (ordering only)
     position: int = 0           # upstream first among equals
     anchors_a: tuple[str, ...] = field(default=(), compare=False)  # call keys / "in:i" it sits on
@@ -42,6 +48,7 @@ class Finding:
             "a_value": self.a_value, "b_value": self.b_value, "message": self.message,
             "why": self.why, "fix": self.fix, "a_source": self.a_source, "b_source": self.b_source,
             "consequences": list(self.consequences),
+            "details": [dict(zip(DETAIL_FIELDS, d)) for d in self.details],
         }
 
 
@@ -84,7 +91,7 @@ def make(code: str, *, a_path: str, b_path: str, attribute: str, a_value: Any, b
     fix = fix.replace("'None'", "None")
     return Finding(code, rule.kind, rule.severity, rule.title, a_path, b_path, attribute,
                    a_value, b_value, message, rule.why, fix, a_source, b_source,
-                   tuple(consequences), score, position, tuple(anchors_a), tuple(anchors_b))
+                   tuple(consequences), (), score, position, tuple(anchors_a), tuple(anchors_b))
 
 
 def show(v: Any) -> str:

@@ -62,6 +62,29 @@ def _code(d: dict) -> Optional[str]:
     return _KIND_CODE.get(str(d.get("kind", "")))
 
 
+def _synthetic(f: Finding) -> bool:
+    """Findings about the callbacks the sklearn graph uses to stand for its stopping rule/schedule.
+
+    No Keras script has them; KD405/KD406 explain what they stand for, with the numbers.
+    """
+    return f.code == "KD342" and any(p.startswith(("fit.callbacks.Sklearn", "fit.callbacks.LearningRateScheduler"))
+                                     for p in (f.a_path if f.a_value is not None else "",
+                                               f.b_path if f.b_value is not None else ""))
+
+
+def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """For a scikit-learn vs Keras pair: the framework explanations, plus the concrete differences
+    condensed to one finding per code (one port mistake shows on every layer; say it once)."""
+    a, b = ctx.a, ctx.b
+    if (a.framework == "sklearn") == (b.framework == "sklearn"):
+        return findings
+    from kerasdiff.rules import group_layers
+
+    semantics = check(ctx, findings)
+    concrete = group_layers([f for f in findings if not _synthetic(f)], by_values=False)
+    return concrete + semantics
+
+
 def check(ctx: Context, findings: list[Finding]) -> list[Finding]:
     a, b = ctx.a, ctx.b
     if (a.framework == "sklearn") == (b.framework == "sklearn"):
@@ -124,7 +147,7 @@ def check(ctx: Context, findings: list[Finding]) -> list[Finding]:
         if key in seen:
             continue
         seen.add(key)
-        msg = f"{topic}: scikit-learn {sk_text}; Keras {k_text}" + (f" ({numbers})" if numbers else "")
+        msg = f"scikit-learn: {sk_text}. Keras: {k_text}." + (f" Here: {numbers}." if numbers else "")
         fix = d.get("fix")
         f = make(code, **paths(topic), a_value=sk_text if sk_is_a else k_text,
                  b_value=k_text if sk_is_a else sk_text, message=msg, position=-10 + i, score=20.0,

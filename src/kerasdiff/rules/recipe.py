@@ -106,6 +106,14 @@ def _split_scale(loss: Any) -> tuple[Any, float]:
     return loss, 1.0
 
 
+def _given_as(ca: dict, cb: dict, key: str) -> str:
+    """How each side wrote a per-output setting, when that tells the reader something."""
+    ga, gb = ca.get(f"{key}_given_as"), cb.get(f"{key}_given_as")
+    if ga in (None, "none") and gb in (None, "none"):
+        return ""
+    return f"; given as {ga} in A, {gb} in B"
+
+
 def _loss(ca: dict, cb: dict) -> Iterator[Finding]:
     src = dict(a_source=ca.get("origin"), b_source=cb.get("origin"), position=_POS)
     differs = False
@@ -128,9 +136,8 @@ def _loss(ca: dict, cb: dict) -> Iterator[Finding]:
         pairs = ", ".join(f"{n}: {show(x)} vs {show(y)}" for n, x, y in zip(names, wa, wb) if not same(x, y))
         yield make("KD322", a_path="compile.loss_weights", b_path="compile.loss_weights",
                    attribute="loss_weights", a_value=dict(zip(names, wa)), b_value=dict(zip(names, wb)),
-                   message=f"per-output loss weights (times each loss's own scale) differ ({pairs}); "
-                           f"given as {ca.get('loss_weights_given_as')} in A, "
-                           f"{cb.get('loss_weights_given_as')} in B", **src)
+                   message=f"per-output loss weights (times each loss's own scale) differ ({pairs})"
+                           + _given_as(ca, cb, "loss_weights"), **src)
     forms = [(k, ca.get(k), cb.get(k)) for k in ("loss_given_as", "loss_weights_given_as")
              if ca.get(k) != cb.get(k) and {ca.get(k), cb.get(k)} != {"none", "single"}
              and None not in (ca.get(k), cb.get(k))]
