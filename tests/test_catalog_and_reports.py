@@ -47,14 +47,67 @@ def test_codes_are_only_defined_in_catalogue():
                 assert code in catalog.BY_CODE, f"{name} uses undeclared code {code}"
 
 
-def test_every_format_is_implemented_or_refused_cleanly():
+def test_every_format_has_a_renderer():
+    """The closed set of formats is exhaustive: each renders a divergent and an empty report."""
+    assert IMPLEMENTED == set(Format)
+    for report in (compare_graphs(mlp(), mlp("relu")), compare_graphs(mlp(), mlp())):
+        for fmt in Format:
+            out = render(report, fmt)
+            assert out.endswith("\n") and out.strip(), fmt
+
+
+def _he_everywhere():
+    from graphs import chain, dense
+
+    he = {"class": "HeNormal", "config": {"seed": None}}
+    return chain(*[dense(k, u, act, fi, kernel_initializer=he) for k, u, act, fi in
+                   (("dense", 8, "relu", 3), ("dense_1", 8, "relu", 8), ("dense_2", 5, "linear", 8))])
+
+
+def test_markdown_report():
+    out = render(compare_graphs(mlp(), mlp("relu")), Format.MARKDOWN)
+    assert out.startswith("## kerasdiff: **DIVERGENT**: 1 error")
+    assert "| 1 | KD101 | error | activation | Activation differs | linear | relu | `model.py:7` |" in out
+    assert "<details><summary>1. KD101" in out and "**Why:**" in out and "**Fix:**" in out
+    grouped = render(compare_graphs(mlp(), _he_everywhere()), Format.MARKDOWN)
+    assert "| B | dense_2.kernel_initializer | HeNormal() | model.py:7 |" in grouped
+    pipes = render(compare_graphs(mlp(), mlp(), fail_on="info"), Format.MARKDOWN)
+    assert "No differences found" in pipes
+
+
+def test_github_annotations_escape_and_respect_fail_on():
     report = compare_graphs(mlp(), mlp("relu"))
-    for fmt in Format:
-        if fmt in IMPLEMENTED:
-            assert render(report, fmt)
-        else:
-            with pytest.raises(KerasdiffError):
-                render(report, fmt)
+    lines = render(report, Format.GITHUB).splitlines()
+    assert lines[0].startswith("::error file=model.py,line=7,title=kerasdiff KD101%3A Activation differs::")
+    assert "\n" not in lines[0] and "%0Awhy: " in lines[0]
+    assert lines[-1] == report.verdict()
+    lenient = render(compare_graphs(mlp(), mlp("relu"), fail_on="never"), Format.GITHUB)
+    assert lenient.startswith("::notice ")
+
+
+def test_junit_report_is_valid_xml_with_failures():
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(render(compare_graphs(siamese(True), siamese(False)), Format.JUNIT))
+    suite = root.find("testsuite")
+    assert suite.get("failures") == "1" and suite.get("tests") == "1"
+    case = suite.find("testcase")
+    assert case.get("classname") == "kerasdiff.shared-layer" and "KD181" in case.get("name")
+    assert "fix:" in case.find("failure").text
+    ok = ET.fromstring(render(compare_graphs(mlp(), mlp()), Format.JUNIT)).find("testsuite")
+    assert ok.get("failures") == "0" and ok.find("testcase").find("failure") is None
+
+
+def test_sarif_report_shape():
+    doc = json.loads(render(compare_graphs(mlp(), mlp("relu")), Format.SARIF))
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    run = doc["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["KD101"]
+    res = run["results"][0]
+    assert res["ruleId"] == "KD101" and res["ruleIndex"] == 0 and res["level"] == "error"
+    loc = res["locations"][0]["physicalLocation"]
+    assert loc == {"artifactLocation": {"uri": "model.py"}, "region": {"startLine": 7}}
+    assert res["message"]["text"].startswith("Dense dense_2 (an output layer)")
 
 
 def test_json_report_has_the_fixed_fields():

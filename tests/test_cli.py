@@ -35,11 +35,10 @@ def test_unknown_ignore_code_fails_fast():
     assert "Traceback" not in result.output
 
 
-def test_unimplemented_format_and_probe_say_not_yet():
-    for extra in (["--format", "sarif"], ["--probe"]):
-        result = CliRunner().invoke(cli, [A, A, *extra])
-        assert result.exit_code == 2, extra
-        assert "not available yet" in result.output
+def test_probe_says_not_yet():
+    result = CliRunner().invoke(cli, [A, A, "--probe"])
+    assert result.exit_code == 2
+    assert "not available yet" in result.output
 
 
 def test_missing_file_and_bad_kind():

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from kerasdiff.errors import KerasdiffError
-from kerasdiff.report import json_format, text
+from typing import Callable
+
+from kerasdiff.report import github, json_format, junit, markdown, sarif, text
 from kerasdiff.report.interface import Format, Report
 
-IMPLEMENTED = {Format.TEXT, Format.JSON}
+# Every Format has exactly one renderer (tests check the table is exhaustive).
+RENDERERS: dict[Format, Callable[..., str]] = {
+    Format.TEXT: text.render,
+    Format.JSON: json_format.render,
+    Format.MARKDOWN: markdown.render,
+    Format.SARIF: sarif.render,
+    Format.JUNIT: junit.render,
+    Format.GITHUB: github.render,
+}
+IMPLEMENTED = set(RENDERERS)
 
 
 def render(report: Report, fmt: Format, *, color: bool = False, width: int = 100,
            timings: bool = False, quiet: bool = False) -> str:
-    if fmt not in IMPLEMENTED:
-        raise KerasdiffError("", f"--format {fmt.value} is not available yet",
-                             "use --format text or --format json")
-    if fmt is Format.JSON:
-        return json_format.render(report)
-    if quiet:
+    if quiet and fmt is Format.TEXT:
         return text.render_quiet(report)
-    return text.render(report, color=color, width=width, timings=timings)
+    if fmt is Format.TEXT:
+        return text.render(report, color=color, width=width, timings=timings)
+    return RENDERERS[fmt](report)
 
 
-__all__ = ["Format", "Report", "render", "IMPLEMENTED"]
+__all__ = ["Format", "Report", "render", "IMPLEMENTED", "RENDERERS"]

@@ -69,6 +69,51 @@ class Report:
         return f"{word}: {', '.join(parts)}{head}"
 
 
+def source_location(src: Optional[str]) -> tuple[Optional[str], Optional[int]]:
+    """'path/to/file.py:12' -> ('path/to/file.py', 12); anything else -> (src or None, None)."""
+    if not src:
+        return None, None
+    path, sep, line = src.rpartition(":")
+    if sep and line.isdigit():
+        return path, int(line)
+    return src, None
+
+
+def spec_file(g: Graph) -> str:
+    """The file part of a model spec (`x.py:NAME` -> `x.py`)."""
+    spec = g.spec or ""
+    head, sep, tail = spec.rpartition(":")
+    if sep and head.endswith(".py") and tail.isidentifier():
+        return head
+    return spec
+
+
+def primary_location(report: Report, f: Finding) -> tuple[str, Optional[int], str]:
+    """Where a finding points: B's source line (the side usually being changed), else A's,
+    else B's (or A's) file without a line. Returns (file, line or None, side)."""
+    for src, side in ((f.b_source, "B"), (f.a_source, "A")):
+        path, line = source_location(src)
+        if path:
+            return path, line, side
+    return spec_file(report.b) or spec_file(report.a), None, "B"
+
+
+def finding_lines(f: Finding) -> list[str]:
+    """A finding as plain lines: message, A/B values and paths, consequences (no why/fix)."""
+    from kerasdiff.rules.base import show
+
+    out = [f.message]
+    if f.details:
+        for a_path, b_path, attr, a_value, b_value, a_src, b_src in f.details:
+            out.append(f"A {a_path}.{attr} = {show(a_value)}" + (f" ({a_src})" if a_src else ""))
+            out.append(f"B {b_path}.{attr} = {show(b_value)}" + (f" ({b_src})" if b_src else ""))
+    elif f.kind != "framework-semantics":
+        out.append(f"A {f.a_path}: {show(f.a_value)}" + (f" ({f.a_source})" if f.a_source else ""))
+        out.append(f"B {f.b_path}: {show(f.b_value)}" + (f" ({f.b_source})" if f.b_source else ""))
+    out += [f"then: {c}" for c in f.consequences]
+    return out
+
+
 def model_summary(g: Graph) -> dict:
     return {"spec": g.spec, "name": g.name, "class": g.cls, "framework": g.framework,
             "params": g.total_params(), "layers": len(g.layers)}

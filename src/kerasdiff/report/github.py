@@ -1,0 +1,35 @@
+"""GitHub Actions workflow commands: one annotation per finding on its source line, then the verdict.
+
+Format: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+(`::error file=F,line=L,title=T::MESSAGE`; data escapes % CR LF, properties also : and ,).
+"""
+
+from __future__ import annotations
+
+from kerasdiff.catalog import SEVERITY_RANK
+from kerasdiff.report.interface import Report, finding_lines, primary_location
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(s: str) -> str:
+    return _data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(report: Report, color: bool = False, width: int = 100) -> str:
+    limit = SEVERITY_RANK.get(report.fail_on, -1)
+    out = []
+    for f in report.findings:
+        # A finding below --fail-on is never shown as an error: the job does not fail on it.
+        level = _LEVEL[f.severity] if SEVERITY_RANK[f.severity] <= limit else "notice"
+        path, line, _ = primary_location(report, f)
+        props = [f"file={_prop(path)}"] + ([f"line={line}"] if line else [])
+        props.append(f"title={_prop(f'kerasdiff {f.code}: {f.title}')}")
+        body = "\n".join(finding_lines(f) + [f"why: {f.why}", f"fix: {f.fix}"])
+        out.append(f"::{level} {','.join(props)}::{_data(body)}")
+    out.append(report.verdict())
+    return "\n".join(out) + "\n"

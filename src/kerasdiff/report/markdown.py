@@ -1,0 +1,77 @@
+"""Markdown report for pull-request comments and job summaries: verdict, models, findings table, details."""
+
+from __future__ import annotations
+
+from kerasdiff.report.interface import Report, model_summary
+from kerasdiff.rules.base import Finding, fmt_int, show
+
+_ICON = {"error": "error", "warning": "warning", "info": "info"}
+
+
+def _cell(text: object, limit: int = 120) -> str:
+    """One table cell: no newlines, pipes escaped, long values cut (the details carry them whole)."""
+    s = " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def _code(text: object) -> str:
+    """Inline code that survives backticks inside the text."""
+    s = " ".join(str(text).split())
+    fence = "``" if "`" in s else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def _where(f: Finding) -> str:
+    srcs = [s for s in (f.a_source, f.b_source) if s]
+    return ", ".join(_code(s) for s in dict.fromkeys(srcs))
+
+
+def _details(f: Finding, n: int) -> list[str]:
+    lines = [f"<details><summary>{n}. {f.code} {_cell(f.title)} ({f.kind}, {f.severity})</summary>", ""]
+    lines.append(" ".join(f.message.split()))
+    lines.append("")
+    rows = f.details or ((f.a_path, f.b_path, f.attribute, f.a_value, f.b_value, f.a_source, f.b_source),)
+    if f.kind != "framework-semantics":
+        lines += ["| side | where | value | source |", "|---|---|---|---|"]
+        for a_path, b_path, attr, a_value, b_value, a_src, b_src in rows:
+            suffix = f".{attr}" if f.details else ""
+            lines.append(f"| A | {_cell(a_path + suffix)} | {_cell(show(a_value))} | {_cell(a_src or '')} |")
+            lines.append(f"| B | {_cell(b_path + suffix)} | {_cell(show(b_value))} | {_cell(b_src or '')} |")
+        lines.append("")
+    for c in f.consequences:
+        lines.append(f"- then: {' '.join(c.split())}")
+    if f.consequences:
+        lines.append("")
+    lines += [f"**Why:** {' '.join(f.why.split())}", "", f"**Fix:** {' '.join(f.fix.split())}", "",
+              "</details>", ""]
+    return lines
+
+
+def render(report: Report, color: bool = False, width: int = 100) -> str:
+    verdict = report.verdict()
+    word, _, rest = verdict.partition(":")
+    out = [f"## kerasdiff: **{word}**{':' + rest if rest else ''}", ""]
+    out += ["| | spec | model | class | params | layers |", "|---|---|---|---|---:|---:|"]
+    for side, g in (("A", report.a), ("B", report.b)):
+        m = model_summary(g)
+        out.append(f"| {side} | {_code(m['spec'])} | {_cell(m['name'])} | {_cell(m['class'])} | "
+                   f"{fmt_int(m['params'])} | {m['layers']} |")
+    out.append("")
+    if not report.findings:
+        out += ["No differences found: the models are built the same way.", ""]
+    else:
+        out += ["| # | code | severity | kind | what | A | B | where |",
+                "|---:|---|---|---|---|---|---|---|"]
+        for n, f in enumerate(report.findings, 1):
+            a_val = "" if f.details else _cell(show(f.a_value), 60)
+            b_val = "" if f.details else _cell(show(f.b_value), 60)
+            out.append(f"| {n} | {f.code} | {_ICON[f.severity]} | {f.kind} | {_cell(f.title)} | "
+                       f"{a_val} | {b_val} | {_where(f)} |")
+        out.append("")
+        for n, f in enumerate(report.findings, 1):
+            out += _details(f, n)
+    if report.ignored:
+        out += [f"_{report.ignored} finding(s) hidden by --ignore._", ""]
+    out.append(f"_fail-on: {report.fail_on}; `kerasdiff rules CODE` explains a code._")
+    return "\n".join(out) + "\n"
