@@ -3,6 +3,7 @@
     python benchmarks/bench.py                 # NASNetLarge (1,041 layers)
     python benchmarks/bench.py --also-b7       # + EfficientNetB7 (~800 layers)
     python benchmarks/bench.py --models nasnetlarge,efficientnetb7 --repeat 2
+    python benchmarks/bench.py --probe         # + the behavioural check (weights copied, run)
 
 For each model it writes two temporary scripts (B changes the activation of one Activation layer
 and checks that the change shows in `get_config()`), runs `kerasdiff a.py b.py --format json`,
@@ -80,15 +81,28 @@ def plain_build(a: str, b: str) -> float:
     return time.perf_counter() - t
 
 
-def run_kerasdiff(a: str, b: str) -> tuple[float, dict]:
+def run_kerasdiff(a: str, b: str, *extra: str) -> tuple[float, dict]:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     t = time.perf_counter()
-    proc = subprocess.run(kerasdiff_cmd() + [a, b, "--format", "json"], capture_output=True,
+    proc = subprocess.run(kerasdiff_cmd() + [a, b, "--format", "json", *extra], capture_output=True,
                           text=True, env=env, cwd=os.path.dirname(a))
     wall = time.perf_counter() - t
     if proc.returncode not in (0, 1):
         raise SystemExit(f"kerasdiff exited {proc.returncode}:\n{proc.stderr[-3000:]}")
     return wall, json.loads(proc.stdout)
+
+
+def bench_probe(model: str, tmp: str) -> None:
+    a, b = write_scripts(tmp, model)
+    wall, report = run_kerasdiff(a, b, "--probe")
+    p = report["probe"]
+    print(f"== {model} --probe: wall {wall:.2f} s, probe phase {report['timings']['probe']:.2f} s")
+    if not p["ran"]:
+        print("   probe not run:", p.get("reason"))
+        return
+    fd = p["first_divergence"] or {}
+    print(f"   equal={p['equal']}, {p['weights_copied']} weight sets copied, {p['layers_compared']} "
+          f"layers compared, first divergence {fd.get('a_path')} (max |diff| {fd.get('max_abs_diff')})")
 
 
 def bench(model: str, tmp: str, repeat: int) -> dict:
@@ -122,12 +136,16 @@ def main() -> int:
     ap.add_argument("--models", default="nasnetlarge", help="comma list: " + ", ".join(MODELS))
     ap.add_argument("--also-b7", action="store_true", help="add efficientnetb7")
     ap.add_argument("--repeat", type=int, default=1, help="runs per model (best is kept)")
+    ap.add_argument("--probe", action="store_true", help="also time --probe on each pair")
     args = ap.parse_args()
     models = [m.strip().lower() for m in args.models.split(",") if m.strip()]
     if args.also_b7 and "efficientnetb7" not in models:
         models.append("efficientnetb7")
     with tempfile.TemporaryDirectory(prefix="kerasdiff-bench-") as tmp:
         results = [bench(m, tmp, args.repeat) for m in models]
+        if args.probe:
+            for m in models:
+                bench_probe(m, tmp)
     return 0 if all(r["ours"] < 1 for r in results) else 1
 
 

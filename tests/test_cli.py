@@ -35,10 +35,10 @@ def test_unknown_ignore_code_fails_fast():
     assert "Traceback" not in result.output
 
 
-def test_probe_says_not_yet():
-    result = CliRunner().invoke(cli, [A, A, "--probe"])
+def test_bad_probe_tolerance_fails_fast():
+    result = CliRunner().invoke(cli, [A, A, "--probe", "--atol", "-1"])
     assert result.exit_code == 2
-    assert "not available yet" in result.output
+    assert "--atol: must be a number >= 0" in result.output and "Traceback" not in result.output
 
 
 def test_missing_file_and_bad_kind():

@@ -5,6 +5,9 @@ expected.txt format (the verdict is for the default --fail-on error):
     verdict: divergent | equivalent
     first: KD101            (omitted when there are no findings)
     codes: KD101 KD193      (the exact set of codes, all severities, sorted; empty if none)
+    probe: equal | different   (optional: `kerasdiff --probe` runs the pair; with A's weights
+                            copied into B the outputs are equal / different. Without an error
+                            among the codes, "different" adds KD501 as the first finding.)
 """
 
 from __future__ import annotations
@@ -64,13 +67,14 @@ def parse_expected(path: str) -> dict:
                 continue
             key, sep, value = line.partition(":")
             key, value = key.strip(), value.strip()
-            assert sep and key in ("verdict", "first", "codes") and key not in seen, \
+            assert sep and key in ("verdict", "first", "codes", "probe") and key not in seen, \
                 f"{path}:{n}: unexpected line {line!r}"
             seen.add(key)
             out[key] = value.split() if key == "codes" else value
     assert "verdict" in out and "codes" in out, f"{path}: needs 'verdict:' and 'codes:' lines"
     assert out["verdict"] in ("equivalent", "divergent"), f"{path}: bad verdict {out['verdict']!r}"
     assert out["codes"] == sorted(set(out["codes"])), f"{path}: codes must be sorted and unique"
+    assert out.get("probe") in (None, "equal", "different"), f"{path}: bad probe {out.get('probe')!r}"
     unknown = [c for c in out["codes"] if c not in catalog.BY_CODE]
     assert not unknown, f"{path}: unknown codes {unknown}"
     if out["codes"]:
@@ -177,7 +181,13 @@ def test_script_against_itself_has_no_findings(name, side, graphs):
 
 
 def test_every_code_is_first_in_some_example():
-    firsts = {parse_expected(os.path.join(EXAMPLES, n, "expected.txt"))["first"] for n in NAMES}
+    firsts = set()
+    for n in NAMES:
+        want = parse_expected(os.path.join(EXAMPLES, n, "expected.txt"))
+        firsts.add(want["first"])
+        if want.get("probe") == "different" and not any(
+                catalog.get(c).severity == "error" for c in want["codes"]):
+            firsts.add("KD501")  # the --probe run's first finding (test_cli_probe_on_example)
     missing = [r.code for r in catalog.RULES if r.code not in firsts and r.code not in NOT_FIRST_ANYWHERE]
     assert not missing, f"no example has these codes as its first finding: {missing}"
     stale = [c for c in NOT_FIRST_ANYWHERE if c in firsts or c not in catalog.BY_CODE]
@@ -206,15 +216,33 @@ def test_cli_equivalent_pair_exits_0():
     assert result.exit_code == 0, result.output
 
 
-def test_cli_json_names_the_shared_base():
+PROBED = [n for n in NAMES if parse_expected(os.path.join(EXAMPLES, n, "expected.txt")).get("probe")]
+
+
+@pytest.mark.parametrize("name", PROBED)
+def test_cli_probe_on_example(name):
+    """`--probe --format json` through the real CLI: the behaviour the example declares."""
     from kerasdiff.cli import cli
 
-    result = CliRunner().invoke(cli, [_ex("seed003-shared-base", "a.py"), _ex("seed003-shared-base", "b.py"),
-                                      "--format", "json"])
-    assert result.exit_code == 1, result.output
+    want = parse_expected(os.path.join(EXAMPLES, name, "expected.txt"))
+    specs = _specs(name)
+    args = ([f"{p}:{v}" if v else p for p, v in specs] if specs else [_ex(name, s) for s in SIDES])
+    result = CliRunner().invoke(cli, [*args, "--probe", "--format", "json"])
     data = json.loads(result.stdout)
-    assert data["equivalent"] is False
-    assert data["findings"][0]["code"] == "KD181"
+    probe = data["probe"]
+    assert probe["ran"] is True, probe
+    assert probe["equal"] is (want["probe"] == "equal"), probe
+    assert (probe["first_divergence"] is None) is (want["probe"] == "equal"), probe
+    codes = [f["code"] for f in data["findings"]]
+    static_errors = [c for c in want["codes"] if catalog.get(c).severity == "error"]
+    if want["probe"] == "different" and not static_errors:
+        assert codes[0] == "KD501" and sorted(set(codes)) == sorted({*want["codes"], "KD501"}), codes
+        assert data["findings"][0]["a_source"], data["findings"][0]
+        assert result.exit_code == 1
+    else:
+        assert sorted(set(codes)) == want["codes"] and (codes[:1] or [None])[0] == want["first"], codes
+        assert result.exit_code == (0 if want["verdict"] == "equivalent" else 1), result.output
+    assert data["timings"]["probe"] > 0
 
 
 def test_emitted_keras_example_is_what_emit_writes_today():

@@ -103,6 +103,16 @@ RULES: tuple[Rule, ...] = (
         "MaxPooling2D(2) vs AveragePooling2D(2)",
     ),
     Rule(
+        "KD152", "layer-type", "error", "Custom layer code differs",
+        "A custom layer class has the same name and config on both sides, but its source code "
+        "(call(), build(), ...) differs; comments, docstrings and formatting do not count.",
+        "The config says nothing about what call() computes: the same name can hide another "
+        "function, so the two models compute and learn differently.",
+        "Make the code of {a_value} the same in both scripts (or import it from one module); "
+        "`--probe` shows whether the outputs really differ.",
+        "class Scale(Layer): call() returns x * w in A and x + w in B",
+    ),
+    Rule(
         "KD161", "missing-layer", "error", "Layer missing in B",
         "A has a layer that B does not have at that place.",
         "A missing layer (Dropout, BatchNormalization, a hidden Dense...) changes the function "
@@ -419,6 +429,16 @@ RULES: tuple[Rule, ...] = (
         "A different output function or loss is a different model.",
         "Use {a_value} on the Keras side.",
         "MLPClassifier on 3 classes vs Dense(3, activation='sigmoid')",
+    ),
+    Rule(
+        "KD501", "weights", "error", "Outputs differ with the same weights",
+        "--probe copied A's weights into B and ran both on the same inputs: the outputs differ, and "
+        "no configuration difference explains it.",
+        "The layers compute something other than their configs say (custom call() code, a Lambda, "
+        "preprocessing inside the model): the two models learn different functions.",
+        "Compare the code behind {b_path} in both scripts (custom layer call(), Lambda functions); "
+        "the probe's first divergence is where the computations part.",
+        "class Scale(Layer): call() returns x * 2 in A and x * 3 in B",
     ),
     Rule(
         "KD901", "topology", "info", "Model class differs",

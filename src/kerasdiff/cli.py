@@ -67,8 +67,11 @@ class _Main(click.Command):
               help="Lowest severity that makes the run DIVERGENT (exit 1). Default: error.")
 @click.option("--ignore", multiple=True, metavar="CODE_OR_KIND",
               help="Hide findings by code (KD101), code prefix (KD1) or kind (initializer). Repeatable.")
-@click.option("--probe/--no-probe", default=False,
-              help="Behavioural check with copied weights (not available yet).")
+@click.option("--probe/--no-probe", default=None,
+              help="Behavioural check: copy A's weights into B, run both on the same seeded "
+                   "inputs, report the first layer whose outputs differ.")
+@click.option("--atol", type=float, default=None, help="--probe: absolute tolerance (default 1e-6).")
+@click.option("--rtol", type=float, default=None, help="--probe: relative tolerance (default 1e-5).")
 @click.option("--timeout", type=float, default=None, help="Seconds each script may run (default 300).")
 @click.option("--run-fit", is_flag=True, help="Let fit()/evaluate()/predict() run for real.")
 @click.option("--emit-keras", is_flag=True,
@@ -78,7 +81,8 @@ class _Main(click.Command):
 @click.option("--verbose", "-v", is_flag=True, help="Show script output and tracebacks.")
 @click.pass_context
 def cli(ctx: click.Context, a: str, b: str, fmt: Optional[str], output: Optional[str],
-                 fail_on: Optional[str], ignore: tuple[str, ...], probe: bool, timeout: Optional[float],
+                 fail_on: Optional[str], ignore: tuple[str, ...], probe: Optional[bool], atol: Optional[float],
+                 rtol: Optional[float], timeout: Optional[float],
                  run_fit: bool, emit_keras: bool, timings: bool, quiet: bool, verbose: bool) -> None:
     """Compare model A with model B.
 
@@ -98,7 +102,8 @@ def cli(ctx: click.Context, a: str, b: str, fmt: Optional[str], output: Optional
         ctx.exit(_emit(a, b, output, timeout, verbose))
     if b is None:
         raise click.UsageError("Missing argument 'B'.", ctx=ctx)
-    ctx.exit(_diff(a, b, fmt, output, fail_on, ignore, probe, timeout, run_fit, timings, quiet, verbose))
+    ctx.exit(_diff(a, b, fmt, output, fail_on, ignore, probe, timeout, run_fit, timings, quiet, verbose,
+                   atol, rtol))
 
 
 def _emit(a: str, b: Optional[str], output: Optional[str], timeout: Optional[float], verbose: bool) -> int:
@@ -132,8 +137,9 @@ def _emit(a: str, b: Optional[str], output: Optional[str], timeout: Optional[flo
 
 
 def _diff(a: str, b: str, fmt: Optional[str], output: Optional[str], fail_on: Optional[str],
-          ignore: tuple[str, ...], probe: bool, timeout: Optional[float], run_fit: bool,
-          timings: bool, quiet: bool, verbose: bool) -> int:
+          ignore: tuple[str, ...], probe: Optional[bool], timeout: Optional[float], run_fit: bool,
+          timings: bool, quiet: bool, verbose: bool, atol: Optional[float] = None,
+          rtol: Optional[float] = None) -> int:
     try:
         settings = _load_settings()
         fmt = fmt or settings.get("format", "text")
@@ -147,14 +153,15 @@ def _diff(a: str, b: str, fmt: Optional[str], output: Optional[str], fail_on: Op
         extra = settings.get("ignore", [])
         ignore = tuple(ignore) + tuple([extra] if isinstance(extra, str) else extra)
         timeout = timeout if timeout is not None else float(settings.get("timeout", 300))
-        if probe:
-            raise KerasdiffError("--probe", "the behavioural check is not available yet",
-                                 "run without --probe")
+        probe = bool(settings.get("probe", False)) if probe is None else probe
+        for name, tol in (("--atol", atol), ("--rtol", rtol)):
+            if tol is not None and not tol >= 0:
+                raise KerasdiffError(name, f"must be a number >= 0, not {tol}", f"e.g. {name} 1e-5")
         from kerasdiff.engine import compare_specs
         from kerasdiff.report import Format, render
 
         report, extra_out = compare_specs(a, b, fail_on=fail_on, ignore=ignore, timeout=timeout,
-                                          run_fit=run_fit)
+                                          run_fit=run_fit, probe=probe, atol=atol, rtol=rtol)
         if verbose:
             for spec, text in extra_out["output"].items():
                 if text.strip():

@@ -47,6 +47,7 @@ class Layer:
     block: str = ""               # path of the enclosing nested model ("" = top level)
     inner: Optional["Graph"] = None  # the wrapped layer/model of TimeDistributed, Bidirectional...
     folded: str = ""              # "Activation" when a following Activation layer was folded in
+    code: Optional[str] = None    # custom (non-Keras) layer class: hash of its source, else None
 
     @property
     def path(self) -> str:
@@ -163,6 +164,7 @@ def _graph_from(d: dict) -> Graph:
             trainable=l.get("trainable", True), dtype=l.get("dtype", "float32"),
             origin=l.get("origin"), auto_name=l.get("auto_name", True), block=l.get("block", ""),
             inner=_graph_from(l["inner"]) if l.get("inner") else None, folded=l.get("folded", ""),
+            code=l.get("code"),
         )
         for l in d.get("layers", ())
     )

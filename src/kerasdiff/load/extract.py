@@ -6,7 +6,7 @@ import hashlib
 import inspect
 import re
 import types
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from kerasdiff.graph import Call, Graph, InputSpec, Layer, OutputSpec, Weight
@@ -38,12 +38,31 @@ def looks_auto_named(name: str, cls_name: str) -> bool:
     return pat.fullmatch(name) is not None
 
 
+def _code_text(src: str) -> str:
+    """What the source computes: its AST without comments, docstrings or formatting."""
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(src))
+    except SyntaxError:
+        return src
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                and isinstance(getattr(body[0], "value", None), ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
 def _source_sha(obj: Any) -> Optional[str]:
+    """Hash of an object's code; comments, docstrings and formatting do not count."""
     try:
         src = inspect.getsource(obj)
     except (OSError, TypeError):
         return None
-    return hashlib.sha256(src.encode()).hexdigest()[:12]
+    return hashlib.sha256(_code_text(src).encode()).hexdigest()[:12]
 
 
 def _is_library_module(mod: str) -> bool:
@@ -190,7 +209,12 @@ def _graph_of(model: Any) -> Any:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, live: bool = False) -> None:
+        # live: also keep the Keras objects behind each key (the probe runs them; never serialized).
+        self.live = live
+        self.objects: dict[str, Any] = {}      # layer key -> layer object
+        self.nodes: dict[str, Any] = {}        # call key -> (operation, node)
+        self.live_keys: dict[int, str] = {}
         self.layers: dict[int, Layer] = {}
         self.layer_order: list[int] = []
         self.keys: set[str] = set()
@@ -202,10 +226,16 @@ class _Builder:
         lid = id(op)
         if lid in self.layers:
             return self.layers[lid].key
+        if lid in self.live_keys:
+            return self.live_keys[lid]
         key = prefix + op.name
         while key in self.keys:  # two distinct objects with one name (possible across blocks)
             key += "'"
         self.keys.add(key)
+        if self.live:
+            self.objects[key] = op
+            self.live_keys[lid] = key
+            return key
         ws, params = _weights(op)
         inner = None
         inner_obj = getattr(op, "layer", None)
@@ -224,6 +254,7 @@ class _Builder:
             key=key, cls=type(op).__name__, config=_config(op), name=op.name, params=params,
             weights=ws, trainable=bool(op.trainable), dtype=_policy(op),
             origin=op.__dict__.get("_kd_origin"), auto_name=auto, block=block, inner=inner,
+            code=None if _is_library_module(type(op).__module__ or "") else _source_sha(type(op)),
         )
         self.layer_order.append(lid)
         return key
@@ -268,6 +299,8 @@ class _Builder:
                 key = self.layer(op, prefix, block)
                 ck = f"c{len(self.calls)}"
                 outs_t = list(node.output_tensors)
+                if self.live:
+                    self.nodes[ck] = (op, node)
                 self.calls.append(Call(
                     key=ck, layer=key, inputs=tuple(arg_refs),
                     output_shapes=tuple(_shape(o.shape) for o in outs_t),
@@ -363,3 +396,30 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
         trainable_params=trainable, structure="graph", spec=spec, recipe=recipe or {},
         blocks=b.blocks,
     )
+
+
+@dataclass
+class LiveIndex:
+    """The Keras objects behind a graph's keys, for running it (kerasdiff.probe): same traversal
+    as extract(), so call keys and layer keys are exactly the graph's."""
+
+    model: Any
+    calls: list            # [(call key, operation, node, input refs)] in graph order
+    objects: dict          # layer key -> layer object
+    output_refs: list      # refs of the model outputs, in order
+    graph_mode: bool       # False: subclassed/unbuilt, only the model's outputs can be run
+
+
+def live_index(model: Any) -> LiveIndex:
+    fn = _graph_of(model)
+    if fn is None:
+        subs = list(model.layers) if _is_sequential(model) else list(
+            model._flatten_layers(include_self=False, recursive=False))
+        b = _Builder(live=True)
+        for op in subs:
+            b.layer(op, "", "")
+        return LiveIndex(model, [], b.objects, [], False)
+    b = _Builder(live=True)
+    out_refs = b.expand(fn, [f"in:{i}" for i in range(len(fn.inputs))], "", "")
+    calls = [(c.key, *b.nodes[c.key], c.inputs) for c in b.calls]
+    return LiveIndex(model, calls, b.objects, out_refs, True)

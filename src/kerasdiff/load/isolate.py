@@ -29,6 +29,47 @@ class Loaded:
     b: Graph
     timings: dict = field(default_factory=dict)
     output: dict = field(default_factory=dict)  # file as given -> captured script stdout/stderr
+    session: Optional["LiveSession"] = None      # with keep=True: the workers, models still loaded
+
+
+class LiveSession:
+    """Workers kept alive after loading (for --probe): each takes ONE request of tasks, then exits."""
+
+    def __init__(self, jobs: dict, tmpdir: str, a: Spec, b: Spec, timeout: float) -> None:
+        self.jobs, self.tmpdir, self.timeout = jobs, tmpdir, timeout
+        self.a_job, self.b_job = jobs[a.path], jobs[b.path]
+        self.a_index = next(i for i, s in enumerate(self.a_job.specs) if s is a)
+        self.b_index = next(i for i, s in enumerate(self.b_job.specs) if s is b)
+        self.same_worker = self.a_job is self.b_job
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.tmpdir, name)
+
+    def run(self, job: "_Job", tasks: list) -> dict:
+        """Send the tasks to the worker and wait for its reply (raises KerasdiffError on trouble)."""
+        req = job.files["out"] + ".probe.json"
+        tmp = req + ".part"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({"tasks": tasks}, fh)
+        os.replace(tmp, req)
+        done = req + ".done"
+        deadline = time.perf_counter() + self.timeout
+        while not os.path.exists(done):
+            if job.proc.poll() is not None:
+                tail = (job.read("stderr").strip().splitlines() or ["no output"])[-1]
+                raise KerasdiffError(job.spec.shown, f"the probe's worker died: {tail[:160]}",
+                                     "run without --probe", detail=job.read("stderr"))
+            if time.perf_counter() > deadline:
+                raise KerasdiffError(job.spec.shown, f"--probe still running after --timeout "
+                                     f"{self.timeout:g} s", "raise --timeout or run without --probe")
+            time.sleep(0.02)
+        with open(done, encoding="utf-8") as fh:
+            return json.load(fh)
+
+    def close(self) -> None:
+        for job in self.jobs.values():
+            _kill(job.proc)
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 def _worker_env() -> dict:
@@ -68,12 +109,13 @@ class _Job:
             return ""
 
 
-def _start(specs: list, run_fit: bool, tmpdir: str, index: int) -> _Job:
+def _start(specs: list, run_fit: bool, tmpdir: str, index: int, keep: bool = False) -> _Job:
     files = {k: os.path.join(tmpdir, f"{index}.{k}") for k in ("out", "log", "stack", "stdout", "stderr")}
     spec = specs[0]
     request = json.dumps({"path": spec.path, "kind": spec.kind, "names": [s.name for s in specs],
                           "run_fit": run_fit, "cwd": os.getcwd(), "shown": spec.shown,
-                          "out": files["out"], "log": files["log"], "stack": files["stack"]})
+                          "out": files["out"], "log": files["log"], "stack": files["stack"],
+                          "keep": keep, "parent": os.getpid()})
     # Output goes to files, not pipes: a chatty script can never block on a full pipe.
     with open(files["stdout"], "wb") as out, open(files["stderr"], "wb") as err:
         proc = subprocess.Popen(
@@ -164,10 +206,12 @@ def _result(job: _Job) -> dict:
     return payload
 
 
-def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False) -> Loaded:
+def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False,
+              keep: bool = False) -> Loaded:
     """Load both specs; the same file named twice runs once, in one worker.
 
-    Workers run in parallel; the first one to fail ends the run (the other is stopped)."""
+    Workers run in parallel; the first one to fail ends the run (the other is stopped).
+    keep=True: loaded workers stay alive with their models (Loaded.session; close it)."""
     groups: dict[str, list[Spec]] = {}
     for spec in (a, b):
         groups.setdefault(spec.path, []).append(spec)
@@ -178,12 +222,12 @@ def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False
     durations: dict[str, float] = {}
     try:
         for i, (path, specs) in enumerate(groups.items()):
-            jobs[path] = _start(specs, run_fit, tmpdir, i)
+            jobs[path] = _start(specs, run_fit, tmpdir, i, keep)
         pending = dict(jobs)
         while pending:
             now = time.perf_counter()
             for path, job in list(pending.items()):
-                if job.proc.poll() is None:
+                if job.proc.poll() is None and not (keep and os.path.exists(job.files["out"])):
                     # --timeout counts the user's script, not the worker's TensorFlow import: the
                     # clock starts when the worker opens the log (just before the script runs).
                     if job.script_started is None and os.path.exists(job.files["log"]):
@@ -198,10 +242,14 @@ def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False
                 results[path] = _result(job)  # raises on trouble: the first failure wins
             if pending:
                 time.sleep(0.02)
+    except BaseException:
+        keep = False
+        raise
     finally:
-        for job in jobs.values():
-            _kill(job.proc)
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        if not keep:
+            for job in jobs.values():
+                _kill(job.proc)
+            shutil.rmtree(tmpdir, ignore_errors=True)
 
     graphs = {}
     output = {}
@@ -220,4 +268,5 @@ def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False
         "load_b": max(0.0, durations[b.path] - results[b.path].get("extract_seconds", 0.0)),
         "extract": extract_time,
     }
-    return Loaded(ga, gb, timings, output)
+    session = LiveSession(jobs, tmpdir, a, b, timeout) if keep else None
+    return Loaded(ga, gb, timings, output, session)

@@ -30,6 +30,7 @@ class FileResult:
     graphs: list
     output: str = ""
     extract_seconds: float = 0.0
+    models: Optional[list] = None  # the live models, in graph order (the probe runs them)
 
 
 class StdinBlocked(EOFError):
@@ -580,4 +581,4 @@ def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
                                  f"{_short(str(exc))}", "run with --verbose and please report it",
                                  detail=traceback.format_exc()) from None
         graphs.append(g)
-    return FileResult(graphs, captured.getvalue(), time.perf_counter() - t0)
+    return FileResult(graphs, captured.getvalue(), time.perf_counter() - t0, [m for _, m in picked])

@@ -26,6 +26,7 @@ def _arm_stack_dump(path: str | None) -> None:
 def main(argv: list[str]) -> int:
     request = json.loads(argv[0])
     out = request["out"]
+    models = None
     shown = request.get("shown") or request["path"]
     try:
         _arm_stack_dump(request.get("stack"))
@@ -36,6 +37,7 @@ def main(argv: list[str]) -> int:
                                   shown=shown, log=request.get("log"))
         text = json.dumps({"ok": True, "graphs": [g.to_dict() for g in result.graphs],
                            "output": result.output, "extract_seconds": result.extract_seconds})
+        models = result.models
     except BaseException as exc:  # noqa: BLE001 - every failure must become a JSON error line
         from kerasdiff.errors import KerasdiffError
 
@@ -52,7 +54,23 @@ def main(argv: list[str]) -> int:
     import os
 
     os.replace(tmp, out)  # the parent never sees half a result
+    if request.get("keep") and models is not None:
+        _serve_probe(models, out + ".probe.json", request.get("parent"))
     return 0
+
+
+def _serve_probe(models: list, request_path: str, parent: int | None) -> None:
+    """Wait for the parent's one probe request (it may never come: the parent then kills us)."""
+    import os
+    import time
+
+    while not os.path.exists(request_path):
+        if parent is not None and os.getppid() != parent:
+            return  # the parent is gone
+        time.sleep(0.02)
+    from kerasdiff.probe.keras_side import run_tasks
+
+    run_tasks(models, request_path)
 
 
 if __name__ == "__main__":

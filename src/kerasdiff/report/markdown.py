@@ -71,6 +71,10 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         out.append("")
         for n, f in enumerate(report.findings, 1):
             out += _details(f, n)
+    if report.probe is not None:
+        from kerasdiff.report.text import probe_lines
+
+        out += ["### Behaviour (`--probe`)", ""] + [f"- {' '.join(x.split())}" for x in probe_lines(report.probe)] + [""]
     if report.ignored:
         out += [f"_{report.ignored} finding(s) hidden by --ignore._", ""]
     out.append(f"_fail-on: {report.fail_on}; `kerasdiff rules CODE` explains a code._")

@@ -103,6 +103,50 @@ def _finding(console: Console, n: int, f: Finding, detail: bool, src: _Sources) 
     console.print(g)
 
 
+def _mad(v: object) -> str:
+    return "different shapes" if v is None else f"max |diff| {v:.3g}"
+
+
+def probe_lines(probe: dict) -> list[str]:
+    """The behavioural check in a few plain lines (shared by the text and markdown reports)."""
+    if not probe.get("ran"):
+        return [f"not run: {probe.get('reason')}"]
+    ins = "; ".join(f"{i['name']} {tuple(i['shape'])} {i['dtype']} {i['values']}"
+                    for i in probe.get("inputs") or [])
+    lines = [f"A's weights copied into B ({probe['weights_copied']} layers), both run in "
+             f"{probe['mode']} on seeded inputs (seed {probe['seed']}): {ins}"]
+    outs = probe.get("outputs") or []
+    worst = max((o["max_abs_diff"] for o in outs if o["max_abs_diff"] is not None), default=None)
+    if probe["equal"]:
+        lines.append(f"EQUAL: the {len(outs)} output(s) match within atol={probe['atol']:g}, "
+                     f"rtol={probe['rtol']:g} ({_mad(worst if worst is not None else 0.0)}); "
+                     f"{probe['layers_compared']} aligned layers compared")
+    else:
+        bad = sum(1 for o in outs if not o["equal"])
+        lines.append(f"DIFFERENT: {bad} of {len(outs)} output(s) differ"
+                     + (f" ({_mad(worst)})" if worst is not None else ""))
+    fd = probe.get("first_divergence")
+    if fd:
+        where = fd["a_path"] if fd["a_path"] == fd["b_path"] else f"{fd['a_path']} (A) / {fd['b_path']} (B)"
+        lines.append(f"first divergence: {where}, output {fd.get('output', 0)}: {_mad(fd.get('max_abs_diff'))}"
+                     " (layers upstream of it agree)")
+    if probe.get("sampled"):
+        lines.append("large outputs were compared on an evenly spaced sample of 65,536 values")
+    lines += [f"note: {n}" for n in probe.get("notes") or []]
+    return lines
+
+
+def _probe(console: Console, probe: dict) -> None:
+    console.print()
+    console.print("[bold]Behaviour (--probe)[/]")
+    g = Table.grid(padding=(0, 1))
+    g.add_column(no_wrap=True)
+    g.add_column(overflow="fold")
+    for line in probe_lines(probe):
+        g.add_row("   ", escape(line))
+    console.print(g)
+
+
 def render(report: Report, color: bool = False, width: int = 100, timings: bool = False) -> str:
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=color, no_color=not color, width=width,
@@ -150,6 +194,8 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         for f in training:
             n += 1
             _finding(console, n, f, detail=True, src=src)
+    if report.probe is not None:
+        _probe(console, report.probe)
     if info:
         console.print()
         console.print(f"[{_STYLE['info']}]{_HEAD['info']}[/]")

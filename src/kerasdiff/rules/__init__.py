@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Optional
 
 from kerasdiff import catalog
-from kerasdiff.align import align, fold_activations
+from kerasdiff.align import Alignment, align, fold_activations
 from kerasdiff.graph import Graph, fmt_shape, ref_call
 from kerasdiff.rules import frameworks, inputs, layers, recipe, structure
 from kerasdiff.rules.base import Context, Finding, fmt_int, show
@@ -26,7 +26,7 @@ _KIND_WEIGHT = {
 }
 _MAX_CONSEQUENCES = 6
 # Per-layer config codes: the same change on several layers reads best as one finding.
-GROUPABLE = {"KD101", "KD111", "KD112", "KD121", "KD131", "KD141", "KD201", "KD211"}
+GROUPABLE = {"KD101", "KD111", "KD112", "KD121", "KD131", "KD141", "KD152", "KD201", "KD211"}
 _MAX_NAMED = 4
 
 
@@ -227,10 +227,8 @@ def order_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
-def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict] = None
-                ) -> list[Finding]:
-    """All findings for A vs B, most explanatory first."""
-    t0 = time.perf_counter()
+def align_pair(a: Graph, b: Graph) -> tuple[Graph, Graph, Alignment]:
+    """The two graphs as compared (activations folded where needed) and their alignment."""
     # Fold `X -> Activation(f)` into X(activation=f) only where the Activation has no
     # counterpart on the other side: the other side wrote it into the layer (KD102), or lacks
     # it. Folding everywhere would turn "B lacks the BatchNormalization between conv and
@@ -242,6 +240,14 @@ def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict
     fb = fold_activations(b, gap_b) if gap_b else b
     if fa is not a or fb is not b:
         al = align(fa, fb)
+    return fa, fb, al
+
+
+def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict] = None
+                ) -> list[Finding]:
+    """All findings for A vs B, most explanatory first."""
+    t0 = time.perf_counter()
+    fa, fb, al = align_pair(a, b)
     ctx = Context(fa, fb, al)
     t1 = time.perf_counter()
     findings: list[Finding] = []
@@ -261,4 +267,4 @@ def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict
     return findings
 
 
-__all__ = ["diff_graphs", "order_findings", "Finding"]
+__all__ = ["diff_graphs", "align_pair", "order_findings", "Finding"]

@@ -42,6 +42,10 @@ def compare_layers(ctx: Context, la: Layer, lb: Layer, pos: int, anchors_a: tupl
         yield make("KD151", attribute="class", a_value=la.cls, b_value=lb.cls,
                    message=f"A has {la.cls} at {pa}, B has {lb.cls} at {pb}", **common)
         return
+    if la.code and lb.code and la.code != lb.code:
+        yield make("KD152", attribute="code", a_value=la.cls, b_value=lb.cls,
+                   message=f"custom layer {la.cls} {pa}: same name, different source code "
+                           f"({la.code[:7]} in A, {lb.code[:7]} in B)", **common)
     role = _role(ctx.a, list(anchors_a)) if not prefix_a else ""
     keys = list(la.config) + [k for k in lb.config if k not in la.config]
     for key in keys:

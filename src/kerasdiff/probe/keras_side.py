@@ -1,0 +1,151 @@
+"""Probe tasks that run inside a loader worker, next to the live models: export A's weights, copy
+them into B, run a model on the shared inputs and record every call's outputs (sampled when big)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import numpy as np
+
+# Outputs with more elements are compared on a fixed, evenly spaced sample (same on both sides:
+# it depends only on the size), so a 1,000-layer model does not ship gigabytes between processes.
+SAMPLE = 65536
+
+
+def _sample(arr: np.ndarray) -> tuple[np.ndarray, bool]:
+    flat = np.asarray(arr, dtype=np.float64).reshape(-1)
+    if flat.size <= SAMPLE:
+        return flat, False
+    idx = np.linspace(0, flat.size - 1, SAMPLE).astype(np.int64)
+    return flat[idx], True
+
+
+def export_weights(index: Any, layers: list[str], path: str) -> dict:
+    arrays: dict[str, np.ndarray] = {}
+    counts: dict[str, int] = {}
+    for key in layers:
+        obj = index.objects.get(key)
+        if obj is None:
+            continue
+        ws = obj.get_weights()
+        counts[key] = len(ws)
+        for i, w in enumerate(ws):
+            arrays[f"{len(arrays)}"] = w
+    order = [(k, n) for k, n in counts.items()]
+    np.savez(path, **arrays)
+    return {"order": order}
+
+
+def import_weights(index: Any, mapping: dict, source: dict) -> dict:
+    """Set each B layer's weights from its A layer's; a shape mismatch leaves the layer as it was."""
+    copied, skipped = [], []
+    for b_key, a_key in mapping.items():
+        obj = index.objects.get(b_key)
+        ws = source.get(a_key)
+        if obj is None or ws is None:
+            skipped.append(b_key)
+            continue
+        mine = obj.get_weights()
+        if len(mine) != len(ws) or any(m.shape != w.shape for m, w in zip(mine, ws)):
+            skipped.append(b_key)
+            continue
+        obj.set_weights([w.astype(m.dtype) for m, w in zip(mine, ws)])
+        copied.append(b_key)
+    return {"copied": copied, "skipped": skipped}
+
+
+def load_weights(path: str, order: list) -> dict:
+    data = np.load(path)
+    out: dict[str, list] = {}
+    i = 0
+    for key, n in order:
+        out[key] = [data[f"{j}"] for j in range(i, i + n)]
+        i += n
+    return out
+
+
+def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) -> dict:
+    """Run the model in inference mode; save the outputs of `calls` and of the model."""
+    import keras
+    from keras.src import tree
+    from keras.src.models.functional import operation_fn
+
+    wanted = set(calls)
+    saved: dict[str, np.ndarray] = {}
+    meta: dict[str, list] = {}
+
+    def keep(name: str, values: list) -> None:
+        rows = []
+        for i, v in enumerate(values):
+            arr = keras.ops.convert_to_numpy(v)
+            sample, sampled = _sample(arr)
+            saved[f"{name}__{i}"] = sample
+            rows.append({"shape": list(arr.shape), "dtype": str(arr.dtype), "sampled": sampled,
+                         "nonfinite": int(np.count_nonzero(~np.isfinite(sample)))})
+        meta[name] = rows
+
+    if index.graph_mode:
+        vals: dict[str, Any] = {f"in:{i}": keras.ops.convert_to_tensor(x) for i, x in enumerate(inputs)}
+        for key, op, node, refs in index.calls:
+            args_v = [vals[r] for r in refs]
+            td = {id(kt): v for kt, v in zip(node.input_tensors, args_v)}
+            args, kwargs = node.arguments.fill_in(td)
+            out = operation_fn(op, training=False)(*args, **kwargs)
+            flat = tree.flatten(out)
+            for i, y in enumerate(flat):
+                vals[f"{key}:{i}"] = y
+            if key in wanted:
+                keep(key, flat)
+        outputs = [vals[r] for r in index.output_refs]
+    else:
+        x = inputs[0] if len(inputs) == 1 else list(inputs)
+        outputs = tree.flatten(index.model(x, training=False))
+    keep("model", outputs)
+    np.savez(path, **saved)
+    return {"meta": meta}
+
+
+def run_tasks(models: list, request_path: str) -> None:
+    """Execute the parent's probe request for this worker's models; write `<request>.done`."""
+    from kerasdiff.load.extract import live_index
+
+    with open(request_path, encoding="utf-8") as fh:
+        req = json.load(fh)
+    results: list = []
+    indexes: dict[int, Any] = {}
+
+    def index_of(i: int) -> Any:
+        if i not in indexes:
+            indexes[i] = live_index(models[i])
+        return indexes[i]
+
+    try:
+        inputs_cache: dict[str, list] = {}
+        last_order: list = []
+        for task in req["tasks"]:
+            op = task["op"]
+            idx = index_of(task["model"])
+            if op == "export":
+                results.append(export_weights(idx, task["layers"], task["path"]))
+                last_order = results[-1]["order"]
+            elif op == "import":
+                src = load_weights(task["path"], task["order"] if task.get("order") is not None
+                                   else last_order)
+                results.append(import_weights(idx, task["map"], src))
+            elif op == "record":
+                if task["inputs"] not in inputs_cache:
+                    data = np.load(task["inputs"])
+                    inputs_cache[task["inputs"]] = [data[f"{i}"] for i in range(len(data.files))]
+                results.append(record(idx, inputs_cache[task["inputs"]], task["calls"], task["path"]))
+        reply: dict = {"ok": True, "results": results}
+    except Exception as exc:  # noqa: BLE001 - the probe reports failure; it never breaks the diff
+        import traceback
+
+        reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300],
+                 "detail": traceback.format_exc()}
+    tmp = request_path + ".done.part"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(reply, fh)
+    os.replace(tmp, request_path + ".done")

@@ -1,0 +1,105 @@
+"""The probe's planning and comparison on hand-built graphs and recordings (no TensorFlow).
+
+The Keras half (weights copied, models run in the workers) is exercised on real models by
+tests/test_examples.py::test_cli_probe_on_example."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from graphs import chain, dense, layer, mlp
+
+from kerasdiff import probe
+from kerasdiff.engine import compare_graphs, with_probe
+from kerasdiff.graph import InputSpec, Weight
+
+
+def weighted(g):
+    """Give every Dense its kernel/bias weight shapes (the hand-built graphs only count params)."""
+    layers = []
+    for l in g.layers:
+        if l.cls == "Dense":
+            units = l.config["units"]
+            fan_in = (l.params - units) // units
+            l = replace(l, weights=(Weight("kernel", (fan_in, units)), Weight("bias", (units,))))
+        layers.append(l)
+    return replace(g, layers=tuple(layers))
+
+
+def test_plan_copies_every_aligned_layer_and_folds_activations():
+    a = weighted(chain(dense("dense", 4, "relu"), dense("dense_1", 2, "linear", 4)))
+    b = weighted(chain(dense("d7", 4, "linear"), layer("activation", "Activation", (None, 4), activation="relu"),
+                       dense("d8", 2, "linear", 4)))
+    p = probe.plan(a, b)
+    assert not isinstance(p, str), p
+    assert p.weight_map == {"d7": "dense", "d8": "dense_1"}
+    # A's folded Dense(relu) is compared with B's Activation output, not with B's linear Dense
+    assert ("dense", "d7", "c0", "c1") in p.pairs and ("dense_1", "d8", "c1", "c2") in p.pairs
+    assert [x.shape for x in p.inputs] == [(probe.BATCH, 3)] and p.inputs[0].dtype == np.float32
+    assert p.output_pairs == [(0, 0)] and p.notes == []
+
+
+def test_inputs_are_seeded_dtype_aware_and_respect_embedding_size():
+    g = chain(layer("embedding", "Embedding", (None, 8, 4), 20, input_dim=5, output_dim=4),
+              input_shape=(None, None))
+    g = replace(g, inputs=(InputSpec("tokens", (None, None), "int32"),))
+    x1, desc = probe.make_inputs(g)
+    x2, _ = probe.make_inputs(g)
+    assert np.array_equal(x1[0], x2[0]) and x1[0].dtype == np.int32 and x1[0].shape == (probe.BATCH, 8)
+    assert x1[0].max() < 5 and desc[0]["values"] == "integers in [0, 5)"
+
+
+def test_plan_refuses_what_no_input_fits():
+    assert "input shapes differ" in probe.plan(mlp(), replace(mlp(), inputs=(InputSpec("x", (None, 7)),)))
+    two = replace(mlp(), inputs=(InputSpec("x", (None, 3)), InputSpec("y", (None, 3))))
+    assert "different inputs" in probe.plan(mlp(), two)
+    assert "scikit-learn" in probe.plan(replace(mlp(), framework="sklearn"), mlp())
+    text = replace(mlp(), inputs=(InputSpec("s", (None, 1), "string"),))
+    assert "string" in probe.plan(text, text)
+
+
+def test_plan_notes_weights_that_cannot_be_copied():
+    a = weighted(mlp())
+    b = weighted(chain(dense("dense", 8, "relu", 3), dense("dense_1", 8, "relu", 8),
+                       dense("extra", 6, "tanh", 8), dense("dense_2", 5, "linear", 6)))
+    p = probe.plan(a, b)
+    assert p.weight_map == {"dense": "dense", "dense_1": "dense_1"}, p.weight_map
+    assert "dense_2 -> dense_2: weight shapes differ, B keeps its own weights" in p.notes
+    assert any("keep their own: extra, dense_2" in n for n in p.notes), p.notes
+
+
+def _recording(values: dict) -> tuple:
+    meta = {k: [{"shape": list(v.shape), "dtype": "float32", "sampled": False, "nonfinite": 0}]
+            for k, v in values.items()}
+    return meta, {f"{k}__0": v.astype(np.float64).reshape(-1) for k, v in values.items()}
+
+
+def test_compare_finds_the_first_divergent_layer():
+    a = weighted(mlp())
+    p = probe.plan(a, a)
+    x = np.ones((2, 8))
+    rec_a = _recording({"c0": x, "c1": x, "c2": np.ones((2, 5)), "model": np.ones((2, 5))})
+    rec_b = _recording({"c0": x, "c1": x + 0.5, "c2": np.ones((2, 5)) * 3, "model": np.ones((2, 5)) * 3})
+    out = probe.compare(p, rec_a, rec_b, atol=1e-6, rtol=1e-5, seed=0, copied=3)
+    assert out["ran"] and out["equal"] is False
+    assert out["first_divergence"]["a_path"] == "dense_1" and out["first_divergence"]["max_abs_diff"] == 0.5
+    assert out["outputs"] == [{"a": 0, "b": 0, "equal": False, "max_abs_diff": 2.0}]
+    same = probe.compare(p, rec_a, rec_a, atol=1e-6, rtol=1e-5, seed=0, copied=3)
+    assert same["equal"] is True and same["first_divergence"] is None and same["layers_compared"] == 3
+    # a difference inside the tolerance is equal
+    near = _recording({"c0": x, "c1": x, "c2": np.ones((2, 5)) + 1e-7, "model": np.ones((2, 5)) + 1e-7})
+    assert probe.compare(p, rec_a, near, atol=1e-6, rtol=0, seed=0, copied=3)["equal"] is True
+
+
+def test_unexplained_divergence_becomes_kd501_and_explained_does_not():
+    diverged = {"ran": True, "equal": False, "first_divergence": {"a_path": "dense_1", "b_path": "dense_1",
+                                                                  "max_abs_diff": 0.5}}
+    quiet = with_probe(compare_graphs(mlp(), mlp()), diverged)
+    assert [f.code for f in quiet.findings] == ["KD501"] and not quiet.equivalent
+    assert quiet.findings[0].a_source == "model.py:6" and quiet.probe is diverged
+    loud = with_probe(compare_graphs(mlp(), mlp("relu")), diverged)
+    assert [f.code for f in loud.findings] == ["KD101"]
+    hidden = with_probe(compare_graphs(mlp(), mlp()), diverged, ignore=["KD501"])
+    assert hidden.findings == () and hidden.ignored == 1
+    assert with_probe(compare_graphs(mlp(), mlp()), probe.not_run("x")).findings == ()
