@@ -58,8 +58,10 @@ def test_adam_epsilon_is_explained_first():
     k = keras_like(g)
     k.recipe["compile"]["optimizer"]["config"]["epsilon"] = 1e-07
     found = compare_graphs(g, k).findings
-    assert [f.code for f in found][:2] == ["KD406", "KD302"]
+    assert found[0].code == "KD406" and found[0].related == ("KD302",)
+    assert "KD302" not in [f.code for f in found]
     assert "1e-08" in found[0].message or "1e-8" in found[0].message
+    assert [(d[2], d[3], d[4]) for d in found[0].details] == [("epsilon", 1e-08, 1e-07)]
 
 
 def test_batch_size_auto():
@@ -68,7 +70,7 @@ def test_batch_size_auto():
     k.recipe["fit"]["batch_size"] = 32
     found = compare_graphs(g, k).findings
     assert found[0].code == "KD407" and "200" in found[0].message
-    assert "KD341" in [f.code for f in found]
+    assert found[0].related == ("KD341",) and "KD341" not in [f.code for f in found]
 
 
 def test_lbfgs_has_no_keras_equivalent():
@@ -141,13 +143,16 @@ def test_port_mistakes_are_one_finding_per_code_with_per_layer_rows():
         "loss": [{"name": "mean_squared_error", "config": {}}], "loss_weights": [1.0]},
         "fit": {"batch_size": 200, "epochs": 50, "shuffle": False, "callbacks": []}})
     found = compare_graphs(g, k).findings
-    kd111 = [f for f in found if f.code == "KD111"]
-    assert len(kd111) == 1
-    rows = kd111[0].details
+    # one cause, one finding: the per-layer initializer differences sit under KD403
+    assert "KD111" not in [f.code for f in found]
+    kd403 = [f for f in found if f.code == "KD403"]
+    assert len(kd403) == 1 and kd403[0].related == ("KD111",)
+    rows = kd403[0].details
     assert [(r[0], r[2]) for r in rows] == [("dense", "kernel_initializer"), ("dense", "bias_initializer"),
                                             ("dense_1", "kernel_initializer"), ("dense_1", "bias_initializer")]
     assert rows[0][3]["class"] == "RandomUniform" and rows[0][4]["class"] == "GlorotUniform"
-    assert kd111[0].to_dict()["details"][1]["b_value"]["class"] == "Zeros"
+    assert kd403[0].to_dict()["details"][1]["b_value"]["class"] == "Zeros"
+    assert kd403[0].to_dict()["related"] == ["KD111"]
     # the synthetic callbacks standing for sklearn's tol stop are never reported as KD342
     assert not any(f.code == "KD342" and "Sklearn" in f.a_path for f in found)
     assert "KD405" in [f.code for f in found]

@@ -218,3 +218,37 @@ def test_same_change_on_several_layers_is_one_finding():
                dense("dense_2", 5, "linear", 8))
     assert sorted(f.code for f in diff_graphs(a, b2)) == ["KD101", "KD111"]
     assert diff_graphs(b, a)[0].details and len(diff_graphs(b, a)) == 1
+
+
+def _conv(key, act="linear"):
+    return layer(key, "Conv2D", (None, 8, 8, 4), 36, filters=4, kernel_size=[3, 3], activation=act)
+
+
+def _pool():
+    return layer("pool", "GlobalAveragePooling2D", (None, 4))
+
+
+def _bn(key):
+    return layer(key, "BatchNormalization", (None, 8, 8, 4), 16, axis=-1)
+
+
+def test_activation_moved_before_batchnorm_is_one_finding():
+    a = chain(_conv("conv"), _bn("bn"), layer("re_lu", "ReLU", (None, 8, 8, 4)), _pool(),
+              input_shape=(None, 8, 8, 1))
+    b = chain(_conv("conv", "relu"), _bn("bn"), _pool(), input_shape=(None, 8, 8, 1))
+    found = diff_graphs(a, b)
+    assert [f.code for f in found] == ["KD103"], [(f.code, f.message) for f in found]
+    assert "after bn" in found[0].message and "inside conv" in found[0].message
+    assert [f.code for f in diff_graphs(b, a)] == ["KD103"]
+
+
+def test_missing_batchnorm_between_layer_and_its_activation_is_one_finding():
+    a = chain(_conv("conv"), _bn("bn"), layer("re_lu", "ReLU", (None, 8, 8, 4)), _pool(),
+              input_shape=(None, 8, 8, 1))
+    b = chain(_conv("conv", "relu"), _pool(), input_shape=(None, 8, 8, 1))
+    found = diff_graphs(a, b)
+    assert [f.code for f in found] == ["KD161"], [(f.code, f.message) for f in found]
+    f = found[0]
+    assert f.a_path == "bn" and "between conv and its relu" in f.message and "16 params" in f.message
+    back = diff_graphs(b, a)
+    assert [g.code for g in back] == ["KD162"] and back[0].b_path == "bn"

@@ -35,11 +35,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "KD101", "activation", "error", "Activation differs",
         "A matched layer applies a different activation function.",
-        "The activation decides what a layer can output: relu clips negatives to zero, so a "
-        "regression head with relu cannot predict negative targets and its predictions flatten; "
-        "sigmoid/softmax squash to (0, 1). Training converges to a different function.",
-        "Make the activation of {b_path} match A ({a_value}): e.g. `activation={a_value!r}` "
-        "(the default of Dense/Conv is linear), or change A if B is the intended one.",
+        "The activation decides what a layer can output (relu clips negatives to zero, tanh "
+        "squashes to (-1, 1), sigmoid/softmax to (0, 1)), so the network computes and learns a "
+        "different function; on an output layer it limits what the model can predict at all.",
+        "Make the activation of {b_path} match A: `activation={a_value!r}`, or change A if B is "
+        "the intended one.",
         "Dense(5) vs Dense(5, activation='relu') as the output layer of a regression model",
     ),
     Rule(
@@ -49,6 +49,17 @@ RULES: tuple[Rule, ...] = (
         "Both compute the same function; only the layer list differs.",
         "Nothing to fix; write it one way if you want identical summaries.",
         "Dense(32, activation='relu') vs Dense(32) + Activation('relu')",
+    ),
+    Rule(
+        "KD103", "activation", "error", "Activation applied at a different place",
+        "Both sides apply the same activation, but one inside a layer (Conv2D(activation='relu')) "
+        "and the other after a following layer (Conv2D -> BatchNormalization -> ReLU).",
+        "Normalizing before or after the nonlinearity are different functions: BatchNormalization "
+        "sees other statistics, and the activation sees normalized or raw values.",
+        "Apply the activation at the same place on both sides: e.g. `Conv2D(..., activation=None)`, "
+        "then BatchNormalization, then `Activation('relu')`, as in the reference.",
+        "Conv2D(32, 3, activation='relu') -> BatchNormalization vs Conv2D(32, 3) -> "
+        "BatchNormalization -> ReLU",
     ),
     Rule(
         "KD111", "initializer", "error", "Initializer differs",
@@ -301,7 +312,7 @@ RULES: tuple[Rule, ...] = (
         "EarlyStopping(patience=3) vs EarlyStopping(patience=10)",
     ),
     Rule(
-        "KD343", "training-config", "info", "Not trained the same way in the scripts",
+        "KD343", "training-config", "warning", "Not trained the same way in the scripts",
         "One model is compiled or fitted in its script and the other is not (or not in the "
         "script kerasdiff ran), so their recipes cannot be compared in full.",
         "Nothing is known to differ, but nothing is known to be the same either.",

@@ -5,17 +5,33 @@ from __future__ import annotations
 from kerasdiff import catalog
 
 
-def render_rules(rules: list, fmt: str = "text", detail: bool = True) -> str:
+import re
+import textwrap
+
+# How the fix templates' fields read in the docs (a finding fills in the real values).
+_PLACEHOLDERS = {"a_path": "<layer in A>", "b_path": "<layer in B>", "attribute": "<setting>",
+                 "a_value": "<A's value>", "b_value": "<B's value>"}
+
+
+def template_text(text: str) -> str:
+    """A fix template with its {fields} shown as <placeholders>."""
+    return re.sub(r"\{(\w+)(?:![rs])?\}", lambda m: _PLACEHOLDERS.get(m[1], f"<{m[1]}>"), text)
+
+
+def render_rules(rules: list, fmt: str = "text", detail: bool = True, width: int = 100) -> str:
     if fmt == "markdown":
         return render_markdown(rules)
     lines = []
     for r in rules:
         if not detail:
-            lines.append(f"{r.code}  {r.severity:<7}  {r.kind:<15} {r.title}")
+            lines.append(f"{r.code}  {r.severity:<7}  {r.kind:<19} {r.title}")
             continue
-        lines += [f"{r.code}  {r.title}", f"  kind:     {r.kind}", f"  severity: {r.severity}",
-                  f"  what:     {r.what}", f"  why:      {r.why}", f"  example:  {r.example}",
-                  f"  fix:      {r.fix}", ""]
+        lines += [f"{r.code}  {r.title}", f"  kind:     {r.kind}", f"  severity: {r.severity}"]
+        for label, text in (("what", r.what), ("why", r.why), ("example", r.example),
+                            ("fix", template_text(r.fix))):
+            lines += textwrap.wrap(text, width=width, initial_indent=f"  {label + ':':<10}",
+                                   subsequent_indent=" " * 12, break_on_hyphens=False)
+        lines.append("")
     if not detail:
         lines.append("")
         lines.append("Run `kerasdiff rules CODE` (or a kind) for what, why, example and fix.")
@@ -31,7 +47,7 @@ def render_markdown(rules: list | None = None) -> str:
     for r in rules:
         out += ["", f"## {r.code}", "", f"**{r.title}** — kind `{r.kind}`, severity `{r.severity}`", "",
                 f"- **What:** {r.what}", f"- **Why it changes results:** {r.why}",
-                f"- **Example:** `{r.example}`", f"- **Fix:** {r.fix}"]
+                f"- **Example:** `{r.example}`", f"- **Fix:** {template_text(r.fix)}"]
     if catalog.REMOVED:
         out += ["", "Removed codes (never reused): " + ", ".join(sorted(catalog.REMOVED))]
     return "\n".join(out) + "\n"

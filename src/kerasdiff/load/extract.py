@@ -89,6 +89,25 @@ def _describe_callable(obj: Any) -> Any:
     return desc
 
 
+def _acts_as(fn: Any) -> Optional[dict]:
+    """What a custom regularizer adds, measured: c * sum(W^2) is L2(c), c * sum(|W|) is L1(c)."""
+    try:
+        from keras import ops
+
+        one = float(ops.convert_to_numpy(fn(ops.ones((2, 2)))))
+        two = float(ops.convert_to_numpy(fn(2.0 * ops.ones((2, 2)))))
+    except Exception:  # noqa: BLE001 - a regularizer that cannot be measured stays opaque
+        return None
+    if not one > 0:
+        return None
+    ratio = two / one
+    if abs(ratio - 4.0) < 1e-6:
+        return {"class": "L2", "config": {"l2": float(f"{one / 4.0:.9g}")}}
+    if abs(ratio - 2.0) < 1e-6:
+        return {"class": "L1", "config": {"l1": float(f"{one / 4.0:.9g}")}}
+    return None
+
+
 def normalize_value(v: Any) -> Any:
     """Serialized Keras objects -> {'class', 'config'}; tuples -> lists; numbers stay numbers."""
     if isinstance(v, dict):
@@ -134,6 +153,10 @@ def _config(layer: Any) -> dict:
             live = getattr(layer, k, None)
             desc = _describe_callable(live) if live is not None and not isinstance(live, str) else None
             if desc is not None:
+                if k.endswith("regularizer"):
+                    acts = _acts_as(live)
+                    if acts is not None:
+                        desc = {**desc, "acts_as": acts}
                 nv = desc
         if k.endswith("activation") and nv in (None, "linear"):
             nv = "linear"

@@ -569,7 +569,8 @@ def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
         spec = shown if requested is None else f"{shown}:{requested}"
         try:
             if sklearn_loader.is_mlp(model):
-                g = sklearn_loader.to_graph(model, spec, name, sklearn_loader.recorded_fit(model))
+                g = sklearn_loader.to_graph(model, spec, name, sklearn_loader.recorded_fit(model),
+                                            origin=sklearn_loader.constructed_at(model))
                 graphs.append(g)
                 continue
             recipe = _recipe.build_recipe(recorder, model, var_names, path) if kind == "script" else {}

@@ -76,7 +76,7 @@ def _shape(a: Any) -> Optional[list]:
 
 def install(script_source: str, run_fit: bool, origin: Callable[[], Optional[str]]) -> None:
     """Patch the MLPs' fit so it records X/y and does not train (only if the script uses sklearn)."""
-    _STATE.update(fits={}, run_fit=run_fit, origin=origin, active=True)
+    _STATE.update(fits={}, made={}, run_fit=run_fit, origin=origin, active=True)
     if "sklearn" not in script_source:
         return  # importing scikit-learn costs time; scripts that never name it don't need it
     try:
@@ -107,11 +107,30 @@ def install(script_source: str, run_fit: bool, origin: Callable[[], Optional[str
 
     fit._kerasdiff = True  # type: ignore[attr-defined]
     base.fit = fit
+    # Where each estimator was constructed (its settings are written there, not at fit()).
+    # functools.wraps keeps the signature scikit-learn's get_params() reads.
+    import functools
+
+    for cls in (mlp.MLPRegressor, mlp.MLPClassifier):
+        real_init = cls.__init__
+
+        @functools.wraps(real_init)
+        def init(self: Any, *args: Any, _real: Any = real_init, **kwargs: Any) -> None:
+            _real(self, *args, **kwargs)
+            made = _STATE.get("made") if _STATE.get("active") else None
+            if made is not None:
+                made[id(self)] = (_STATE.get("origin") or (lambda: None))()
+
+        cls.__init__ = init  # type: ignore[method-assign]
 
 
 def stop() -> None:
     """After a load: estimators fit for real again; what was recorded stays readable."""
     _STATE.update(active=False)
+
+
+def constructed_at(est: Any) -> Optional[str]:
+    return (_STATE.get("made") or {}).get(id(final_mlp(est)))
 
 
 def recorded_fit(est: Any) -> Optional[dict]:

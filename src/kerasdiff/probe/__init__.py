@@ -148,6 +148,15 @@ def plan(a: Graph, b: Graph, seed: int = SEED) -> "Plan | str":
             notes.append(f"{ka} -> {kb}: weight shapes differ, B keeps its own weights")
             continue
         weight_map[kb] = ka
+    fan: dict = {}
+    for kb, ka in weight_map.items():
+        fan.setdefault(ka, []).append(kb)
+    copied = {ka: kbs for ka, kbs in fan.items() if len(kbs) > 1}
+    if copied:
+        n = max(len(v) for v in copied.values())
+        notes.append(f"{len(copied)} layer(s) of A are shared where B has up to {n} copies: every copy "
+                     f"gets the shared weights ({', '.join(list(copied)[:3])}"
+                     f"{', ...' if len(copied) > 3 else ''})")
     unmapped = [l.key for l in b.layers if has_weights(l) and l.key not in weight_map]
     if unmapped:
         notes.append(f"{len(unmapped)} B layer(s) with weights have no counterpart in A and keep "

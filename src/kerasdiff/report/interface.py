@@ -64,8 +64,9 @@ class Report:
         if self.findings and not self.equivalent:
             top = self.failing[0]
             where = top.a_path if not top.a_path.startswith("(") else top.b_path
+            where = where.split(" (+")[0]
             where = where if len(where) <= 40 else where[:37] + "..."
-            head = f" - first: {top.code} {top.title[:1].lower() + top.title[1:]} at {where}"
+            head = f" - first: {top.code} {top.title[:1].lower() + top.title[1:]} ({where})"
         return f"{word}: {', '.join(parts)}{head}"
 
 
@@ -110,7 +111,7 @@ def finding_lines(f: Finding) -> list[str]:
     elif f.kind != "framework-semantics":
         out.append(f"A {f.a_path}: {show(f.a_value)}" + (f" ({f.a_source})" if f.a_source else ""))
         out.append(f"B {f.b_path}: {show(f.b_value)}" + (f" ({f.b_source})" if f.b_source else ""))
-    out += [f"then: {c}" for c in f.consequences]
+    out += [f"effect: {c}" for c in f.consequences]
     return out
 
 

@@ -40,7 +40,7 @@ def _details(f: Finding, n: int) -> list[str]:
             lines.append(f"| B | {_cell(b_path + suffix)} | {_cell(show(b_value))} | {_cell(b_src or '')} |")
         lines.append("")
     for c in f.consequences:
-        lines.append(f"- then: {' '.join(c.split())}")
+        lines.append(f"- effect: {' '.join(c.split())}")
     if f.consequences:
         lines.append("")
     lines += [f"**Why:** {' '.join(f.why.split())}", "", f"**Fix:** {' '.join(f.fix.split())}", "",

@@ -78,11 +78,19 @@ def _finding(console: Console, n: int, f: Finding, detail: bool, src: _Sources) 
     t.add_column(overflow="fold", ratio=3)
     t.add_column(style="dim", no_wrap=True)
     if f.kind == "framework-semantics":
-        # The message already says both sides; long semantic texts do not fit a table.
+        # The message says both sides; the rows say where the Keras script differs.
         where = f.a_source or f.b_source
         if where:
             console.print(f"    [dim]estimator: {escape(src(where))}[/]")
-    elif f.details:
+        for a_path, b_path, attr, a_value, b_value, a_src, b_src in f.details:
+            va, vb = _values(a_value, b_value)
+            pa = a_path if a_path.endswith(attr) or attr in a_path else f"{a_path}.{attr}"
+            pb = b_path if b_path.endswith(attr) or attr in b_path else f"{b_path}.{attr}"
+            t.add_row("    A", escape(pa), escape(va), escape(src(a_src)))
+            t.add_row("    B", escape(pb), escape(vb), escape(src(b_src)))
+        if f.details:
+            console.print(t)
+    elif f.details and len({(show(d[3]), show(d[4])) for d in f.details}) > 1:
         for a_path, b_path, attr, a_value, b_value, a_src, b_src in f.details:
             va, vb = _values(a_value, b_value)
             t.add_row("    A", escape(f"{a_path}.{attr}"), escape(va), escape(src(a_src)))
@@ -90,14 +98,15 @@ def _finding(console: Console, n: int, f: Finding, detail: bool, src: _Sources) 
         console.print(t)
     elif f.a_source or f.b_source or f.a_path != f.b_path:
         va, vb = _values(f.a_value, f.b_value)
-        t.add_row("    A", escape(f.a_path), escape(va), escape(src(f.a_source)))
-        t.add_row("    B", escape(f.b_path), escape(vb), escape(src(f.b_source)))
+        more = f" (+{len(f.details) - 1})" if len(f.details) > 1 else ""
+        t.add_row("    A", escape(f.a_path), escape(va), escape(src(f.a_source) + (more if f.a_source else "")))
+        t.add_row("    B", escape(f.b_path), escape(vb), escape(src(f.b_source) + (more if f.b_source else "")))
         console.print(t)
     g = Table.grid(padding=(0, 1))
     g.add_column(no_wrap=True)
     g.add_column(overflow="fold")
     for c in f.consequences:
-        g.add_row("    [dim]then:[/]", escape(c))
+        g.add_row("    [dim]effect:[/]", escape(c))
     g.add_row("    [bold]why:[/]", escape(f.why))
     g.add_row("    [bold]fix:[/]", escape(f.fix))
     console.print(g)
@@ -111,19 +120,27 @@ def probe_lines(probe: dict) -> list[str]:
     """The behavioural check in a few plain lines (shared by the text and markdown reports)."""
     if not probe.get("ran"):
         return [f"not run: {probe.get('reason')}"]
-    ins = "; ".join(f"{i['name']} {tuple(i['shape'])} {i['dtype']} {i['values']}"
-                    for i in probe.get("inputs") or [])
+    inputs = probe.get("inputs") or []
+    kinds = {(tuple(i["shape"]), i["dtype"], i["values"]) for i in inputs}
+    if len(inputs) > 1 and len(kinds) == 1:
+        shape, dtype, values = kinds.pop()
+        ins = f"{len(inputs)} inputs {shape} {dtype} {values}"
+    else:
+        ins = "; ".join(f"{i['name']} {tuple(i['shape'])} {i['dtype']} {i['values']}" for i in inputs)
     lines = [f"A's weights copied into B ({probe['weights_copied']} layers), both run in "
              f"{probe['mode']} on seeded inputs (seed {probe['seed']}): {ins}"]
     outs = probe.get("outputs") or []
     worst = max((o["max_abs_diff"] for o in outs if o["max_abs_diff"] is not None), default=None)
+    what = "the output" if len(outs) == 1 else f"all {len(outs)} outputs"
     if probe["equal"]:
-        lines.append(f"EQUAL: the {len(outs)} output(s) match within atol={probe['atol']:g}, "
-                     f"rtol={probe['rtol']:g} ({_mad(worst if worst is not None else 0.0)}); "
-                     f"{probe['layers_compared']} aligned layers compared")
+        lines.append(f"EQUAL: {what} match{'es' if len(outs) == 1 else ''} within "
+                     f"atol={probe['atol']:g}, rtol={probe['rtol']:g} "
+                     f"({_mad(worst if worst is not None else 0.0)}; {probe['layers_compared']} "
+                     "aligned layers compared)")
     else:
         bad = sum(1 for o in outs if not o["equal"])
-        lines.append(f"DIFFERENT: {bad} of {len(outs)} output(s) differ"
+        lines.append("DIFFERENT: " + ("the output differs" if len(outs) == 1 else
+                                      f"{bad} of {len(outs)} outputs differ")
                      + (f" ({_mad(worst)})" if worst is not None else ""))
     fd = probe.get("first_divergence")
     if fd:
@@ -152,7 +169,7 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
     console = Console(file=buf, force_terminal=color, no_color=not color, width=width,
                       highlight=False, color_system="standard" if color else None, emoji=False)
     verdict_style = "bold green" if report.equivalent else "bold red"
-    console.print(f"[{verdict_style}]{escape(report.verdict())}[/]")
+    console.print(f"[{verdict_style}]{escape(report.verdict())}[/]", soft_wrap=True)
     console.print()
     for side, g in (("A", report.a), ("B", report.b)):
         m = model_summary(g)
@@ -162,46 +179,27 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         line.add_row(f"{side}:", escape(f"{m['spec']}  {m['name']} ({m['class']}), "
                                         f"{fmt_int(m['params'])} params, {m['layers']} layers"))
         console.print(line)
-    from kerasdiff.rules.recipe import RECIPE_KINDS
+    from kerasdiff.rules import section
 
     src = _Sources(report)
-
-    # Model errors and warnings, then the training recipe's, then everything cosmetic.
-    semantics = [f for f in report.findings if f.kind == "framework-semantics" and f.severity != "info"]
-    model = [f for f in report.findings if f.kind not in RECIPE_KINDS and f.severity != "info"
-             and f.kind != "framework-semantics"]
-    training = [f for f in report.findings if f.kind in RECIPE_KINDS and f.severity != "info"]
-    info = [f for f in report.findings if f.severity == "info"]
+    if report.probe is not None:
+        _probe(console, report.probe)
+    sub = {0: "Framework semantics (scikit-learn vs Keras)", 2: "Training (compile, fit, seeds)"}
     n = 0
-    if semantics:
-        console.print()
-        console.print("[bold red]Framework semantics (scikit-learn vs Keras)[/]")
-        for f in semantics:
-            n += 1
-            _finding(console, n, f, detail=True, src=src)
-    for sev in ("error", "warning"):
-        group = [f for f in model if f.severity == sev]
+    for sev in ("error", "warning", "info"):
+        group = [f for f in report.findings if f.severity == sev]
         if not group:
             continue
         console.print()
         console.print(f"[{_STYLE[sev]}]{_HEAD[sev]}[/]")
+        current = 1
         for f in group:
+            sec = section(f)
+            if sec != current and sec in sub and sev != "info":
+                console.print(f"  [bold]{sub[sec]}[/]")
+            current = sec
             n += 1
-            _finding(console, n, f, detail=True, src=src)
-    if training:
-        console.print()
-        console.print("[bold]Training (compile, fit, seeds)[/]")
-        for f in training:
-            n += 1
-            _finding(console, n, f, detail=True, src=src)
-    if report.probe is not None:
-        _probe(console, report.probe)
-    if info:
-        console.print()
-        console.print(f"[{_STYLE['info']}]{_HEAD['info']}[/]")
-        for f in info:
-            n += 1
-            _finding(console, n, f, detail=False, src=src)
+            _finding(console, n, f, detail=sev != "info", src=src)
     if not report.findings:
         console.print()
         console.print("No differences found: the models are built the same way.")

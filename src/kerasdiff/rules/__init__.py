@@ -9,8 +9,8 @@ from typing import Optional
 from kerasdiff import catalog
 from kerasdiff.align import Alignment, align, fold_activations
 from kerasdiff.graph import Graph, fmt_shape, ref_call
-from kerasdiff.rules import frameworks, inputs, layers, recipe, structure
-from kerasdiff.rules.base import Context, Finding, fmt_int, show
+from kerasdiff.rules import frameworks, inputs, layers, placement, recipe, structure
+from kerasdiff.rules.base import Context, Finding, fmt_int, more as _more, show
 
 # Findings that can change shapes or parameter counts downstream (root-cause candidates).
 _STRUCTURAL = {"KD141", "KD151", "KD161", "KD162", "KD171", "KD181", "KD191", "KD192"}
@@ -27,14 +27,6 @@ _KIND_WEIGHT = {
 _MAX_CONSEQUENCES = 6
 # Per-layer config codes: the same change on several layers reads best as one finding.
 GROUPABLE = {"KD101", "KD111", "KD112", "KD121", "KD131", "KD141", "KD152", "KD201", "KD211"}
-_MAX_NAMED = 4
-
-
-def _more(first: str, rest: list[str]) -> str:
-    if not rest:
-        return first
-    named = ", ".join(rest[:_MAX_NAMED - 1]) + (", ..." if len(rest) > _MAX_NAMED - 1 else "")
-    return f"{first} (+{len(rest)} more: {named})"
 
 
 def group_layers(findings: list[Finding], by_values: bool = True) -> list[Finding]:
@@ -213,17 +205,28 @@ def _attach_consequences(ctx: Context, findings: list[Finding]) -> list[Finding]
     structural = [i for i, f in enumerate(out) if f.code in _STRUCTURAL]
     if pa != pb and structural and not any("model params" in c for f in out for c in f.consequences):
         best = max(structural, key=lambda i: (out[i].score, -out[i].position))
-        ratio = f" ({max(pa, pb) / max(1, min(pa, pb)):.1f}x)" if min(pa, pb) else ""
+        r = max(pa, pb) / max(1, min(pa, pb))
+        ratio = (f" ({r:.1f}x)" if r >= 1.05 else f" ({pb - pa:+,})") if min(pa, pb) else ""
         out[best] = replace(out[best], consequences=out[best].consequences +
                             (f"model params {fmt_int(pa)} (A) vs {fmt_int(pb)} (B){ratio}",))
     return out
 
 
+def section(f: Finding) -> int:
+    """Within a severity: framework semantics (0), the model itself (1), its training recipe (2)."""
+    from kerasdiff.rules.recipe import RECIPE_KINDS
+
+    if f.kind == "framework-semantics":
+        return 0
+    return 2 if f.kind in RECIPE_KINDS else 1
+
+
 def order_findings(findings: list[Finding]) -> list[Finding]:
-    """Errors first; among equals the one explaining most (score), then upstream first."""
+    """Errors first; then scikit-learn semantics, the model, its training; among equals the one
+    explaining most (score), then upstream first. Every report shows findings in this order."""
     def key(f: Finding) -> tuple:
-        return (catalog.SEVERITY_RANK[f.severity], -(f.score + _KIND_WEIGHT.get(f.kind, 0)),
-                f.position, f.code, f.a_path)
+        return (catalog.SEVERITY_RANK[f.severity], section(f),
+                -(f.score + _KIND_WEIGHT.get(f.kind, 0)), f.position, f.code, f.a_path)
     return sorted(findings, key=key)
 
 
@@ -254,6 +257,7 @@ def diff_graphs(a: Graph, b: Graph, nested: bool = False, timings: Optional[dict
     findings += inputs.check(ctx)
     findings += structure.check(ctx, nested=nested)
     findings += layers.check(ctx)
+    findings = placement.apply(ctx, findings)
     if not nested:
         findings += recipe.check(ctx)
         findings = frameworks.apply(ctx, findings)

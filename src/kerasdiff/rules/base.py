@@ -36,6 +36,7 @@ class Finding:
     # One grouped finding's per-layer rows: (a_path, b_path, attribute, a_value, b_value,
     # a_source, b_source). Empty for a finding about one place.
     details: tuple[tuple, ...] = ()
+    related: tuple[str, ...] = ()  # codes of the concrete findings this one explains (and holds)
     score: float = 0.0          # how much of the divergence it explains (ordering only)
     position: int = 0           # upstream first among equals
     anchors_a: tuple[str, ...] = field(default=(), compare=False)  # call keys / "in:i" it sits on
@@ -49,6 +50,7 @@ class Finding:
             "why": self.why, "fix": self.fix, "a_source": self.a_source, "b_source": self.b_source,
             "consequences": list(self.consequences),
             "details": [dict(zip(DETAIL_FIELDS, d)) for d in self.details],
+            "related": list(self.related),
         }
 
 
@@ -71,6 +73,29 @@ class Context:
             self.b_calls_of.setdefault(self.b.call_map()[k].layer, []).append(k)
 
 
+class _Lit(str):
+    """A value in a fix template: `{v}` reads as shown, `{v!r}` as the Python literal to type."""
+
+    def __new__(cls, v: Any) -> "_Lit":
+        obj = str.__new__(cls, show(short(v)))
+        obj.literal = repr(v) if isinstance(v, str) else show(short(v))  # type: ignore[attr-defined]
+        return obj
+
+    def __repr__(self) -> str:
+        return self.literal  # type: ignore[attr-defined]
+
+
+def short(v: Any) -> Any:
+    """Floats at 6 significant digits, for reading (never for comparing)."""
+    if isinstance(v, float):
+        return float(f"{v:.6g}")
+    if isinstance(v, dict):
+        return {k: short(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [short(x) for x in v]
+    return v
+
+
 class _Safe(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -83,7 +108,7 @@ def make(code: str, *, a_path: str, b_path: str, attribute: str, a_value: Any, b
     """Build a finding; kind, severity, title, why and fix come from the catalogue only."""
     rule = catalog.get(code)
     fields_ = {"a_path": a_path, "b_path": b_path, "attribute": attribute,
-               "a_value": show(a_value), "b_value": show(b_value)}
+               "a_value": _Lit(a_value), "b_value": _Lit(b_value)}
     try:
         fix = rule.fix.format_map(_Safe(fields_))
     except (ValueError, KeyError, IndexError):
@@ -91,7 +116,7 @@ def make(code: str, *, a_path: str, b_path: str, attribute: str, a_value: Any, b
     fix = fix.replace("'None'", "None")
     return Finding(code, rule.kind, rule.severity, rule.title, a_path, b_path, attribute,
                    a_value, b_value, message, rule.why, fix, a_source, b_source,
-                   tuple(consequences), (), score, position, tuple(anchors_a), tuple(anchors_b))
+                   tuple(consequences), (), (), score, position, tuple(anchors_a), tuple(anchors_b))
 
 
 def show(v: Any) -> str:
@@ -99,7 +124,8 @@ def show(v: Any) -> str:
     if isinstance(v, dict):
         if "callable" in v:
             src = v.get("source")
-            return f"{v['callable']}" + (f" [source {src[:7]}]" if src else "")
+            acts = f" (acts as {show(v['acts_as'])})" if v.get("acts_as") else ""
+            return f"{v['callable']}" + (f" [source {src[:7]}]" if src else "") + acts
         if "class" in v:
             cfg = v.get("config")
             inner = ""
@@ -129,6 +155,14 @@ def same(x: Any, y: Any) -> bool:
     if isinstance(x, dict) and isinstance(y, dict):
         return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
     return x == y
+
+
+def more(first: str, rest: list, named: int = 3) -> str:
+    """'dense (+2 more: dense_1, dense_2)': one path standing for several."""
+    if not rest:
+        return first
+    shown = ", ".join(rest[:named]) + (", ..." if len(rest) > named else "")
+    return f"{first} (+{len(rest)} more: {shown})"
 
 
 def fmt_int(n: Optional[int]) -> str:

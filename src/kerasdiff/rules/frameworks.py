@@ -8,6 +8,7 @@ plan's `differences` whose kind of difference is really present on the Keras sid
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from kerasdiff.rules.base import Context, Finding, make
@@ -78,11 +79,60 @@ def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
     a, b = ctx.a, ctx.b
     if (a.framework == "sklearn") == (b.framework == "sklearn"):
         return findings
-    from kerasdiff.rules import group_layers
-
     semantics = check(ctx, findings)
-    concrete = group_layers([f for f in findings if not _synthetic(f)], by_values=False)
-    return concrete + semantics
+    concrete = [f for f in findings if not _synthetic(f)]
+    # Each concrete difference the Keras script shows belongs under the semantic explanation of
+    # the same concern (one cause, one finding): its rows say where to change the Keras script.
+    by_code = {f.code: i for i, f in enumerate(semantics)}
+    rows: dict[int, list] = {}
+    related: dict[int, list] = {}
+    kept = []
+    outs = {o.ref.rpartition(":")[0] for o in (a if a.framework != "sklearn" else b).outputs}
+    keras_side_outputs = {(a if a.framework != "sklearn" else b).call_map()[c].layer
+                          for c in outs if c in (a if a.framework != "sklearn" else b).call_map()}
+    for f in concrete:
+        target = _ABSORB.get(f.code)
+        if f.code == "KD101":
+            keras_path = f.b_path if a.framework == "sklearn" else f.a_path
+            target = "KD411" if keras_path in keras_side_outputs else None
+        i = by_code.get(target) if target else None
+        if i is None:
+            kept.append(f)
+            continue
+        rows.setdefault(i, []).extend(f.details or [
+            (f.a_path, f.b_path, f.attribute, f.a_value, f.b_value, f.a_source, f.b_source)])
+        related.setdefault(i, []).append(f.code)
+    out = []
+    for i, f in enumerate(semantics):
+        if i in rows:
+            f = replace(f, details=tuple(rows[i]), related=tuple(dict.fromkeys(related[i])))
+            if f.code == "KD402":
+                f = replace(f, message=f.message + _l2_strength(f, a.framework == "sklearn"))
+        out.append(f)
+    return kept + out
+
+
+# Concrete finding codes -> the framework-semantics code that explains them.
+_ABSORB = {"KD321": "KD401", "KD322": "KD401", "KD323": "KD401", "KD121": "KD402", "KD111": "KD403",
+           "KD112": "KD403", "KD201": "KD404", "KD202": "KD404", "KD342": "KD405", "KD301": "KD406",
+           "KD302": "KD406", "KD341": "KD407"}
+
+
+def _l2_strength(f: Finding, sk_is_a: bool) -> str:
+    """How strong the Keras side's regularizer really is, next to the value that matches."""
+    for row in f.details:
+        sk_v, k_v = (row[3], row[4]) if sk_is_a else (row[4], row[3])
+        want = ((sk_v or {}).get("config") or {}).get("l2") if isinstance(sk_v, dict) else None
+        have = None
+        if isinstance(k_v, dict):
+            acts = k_v.get("acts_as") if "callable" in k_v or "source" in k_v else k_v
+            if isinstance(acts, dict) and acts.get("class") == "L2":
+                have = (acts.get("config") or {}).get("l2")
+        if want and have:
+            name = k_v.get("callable") or k_v.get("class")
+            return (f" Your Keras regularizer {name} adds {have:g} * sum(W^2) per batch: "
+                    f"{have / want:.3g}x the matching {want:g}.")
+    return ""
 
 
 def check(ctx: Context, findings: list[Finding]) -> list[Finding]:
@@ -154,8 +204,6 @@ def check(ctx: Context, findings: list[Finding]) -> list[Finding]:
                  **side)
         if fix:
             # The plan knows this pair's exact numbers: its fix beats the catalogue's template.
-            from dataclasses import replace
-
             f = replace(f, fix=str(fix))
         out.append(f)
     return out

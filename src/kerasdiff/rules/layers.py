@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterator
 
 from kerasdiff.graph import Graph, Layer
@@ -25,6 +26,20 @@ def _seed(v: Any) -> Any:
     if isinstance(v, dict) and isinstance(v.get("config"), dict):
         return v["config"].get("seed")
     return None
+
+
+def _head_note(role: str, va: Any, vb: Any) -> str:
+    """What a different activation on an output layer does to the predictions."""
+    if not role:
+        return ""
+    for x, y in ((va, vb), (vb, va)):
+        if x == "linear" and y == "relu":
+            return "; a relu output cannot predict negative values, so regression predictions flatten"
+        if x == "linear" and y in ("sigmoid", "softmax"):
+            return f"; a {y} output only predicts values in (0, 1)"
+        if x == "linear" and y == "tanh":
+            return "; a tanh output only predicts values in (-1, 1)"
+    return ""
 
 
 def _role(g: Graph, calls: list[str]) -> str:
@@ -59,9 +74,12 @@ def compare_layers(ctx: Context, la: Layer, lb: Layer, pos: int, anchors_a: tupl
         va_s = "(not set)" if va is _MISSING else va
         vb_s = "(not set)" if vb is _MISSING else vb
         if key.endswith("activation"):
-            yield make("KD101", attribute=key, a_value=va_s, b_value=vb_s,
-                       message=f"{la.cls} {pa}{role}: {key} is {show(va_s)} in A, {show(vb_s)} in B",
-                       **common)
+            f = make("KD101", attribute=key, a_value=va_s, b_value=vb_s,
+                     message=f"{la.cls} {pa}{role}: {key} is {show(va_s)} in A, {show(vb_s)} in B"
+                             + _head_note(role, va_s, vb_s), **common)
+            if va_s == "linear":
+                f = replace(f, fix=f.fix + " (linear is the default: `activation=None`)")
+            yield f
         elif key.endswith("initializer"):
             if same(_without_seed(va), _without_seed(vb)):
                 yield make("KD112", attribute=key, a_value=_seed(va), b_value=_seed(vb),
@@ -103,7 +121,7 @@ def compare_layers(ctx: Context, la: Layer, lb: Layer, pos: int, anchors_a: tupl
         for f in diff_graphs(la.inner, lb.inner, nested=True):
             yield make(f.code, a_path=f"{pa}/{f.a_path}", b_path=f"{pb}/{f.b_path}",
                        attribute=f.attribute, a_value=f.a_value, b_value=f.b_value,
-                       message=f"inside {la.cls} {pa}: {f.message}",
+                       message=f"in {pa} ({la.cls}): {f.message}",
                        a_source=f.a_source or la.origin, b_source=f.b_source or lb.origin,
                        position=pos, anchors_a=anchors_a, anchors_b=anchors_b,
                        consequences=f.consequences)

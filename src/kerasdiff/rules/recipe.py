@@ -5,6 +5,7 @@ Reads `Graph.recipe` as documented in docs/recipe.md; plain data, no TensorFlow.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterator, Optional
 
 from kerasdiff.rules.base import Context, Finding, make, same, show
@@ -25,6 +26,26 @@ def _names(shared: list) -> str:
     return ", ".join(s.get("name") or "another model" for s in shared)
 
 
+def _line(origin: str) -> int:
+    tail = origin.rpartition(":")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _fresh(o: dict) -> str:
+    """The constructor call that makes a new optimizer like `o` (its non-default settings)."""
+    cfg = o.get("config") or {}
+    cls = o.get("class") or "Adam"
+    defaults = {"learning_rate": 0.01 if cls == "SGD" else 0.001, "momentum": 0.0, "nesterov": False,
+                "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07, "rho": 0.9}
+    keep = [f"{k}={show(v)}" for k, v in cfg.items()
+            if k in defaults and v is not None and not isinstance(v, dict) and not same(v, defaults[k])]
+    return f"keras.optimizers.{cls}({', '.join(keep)})"
+
+
 def _optimizer_state(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
     ca, cb = ra.get("compile") or {}, rb.get("compile") or {}
     oa, ob = ca.get("optimizer") or {}, cb.get("optimizer") or {}
@@ -35,12 +56,23 @@ def _optimizer_state(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
     if (same_run and oa.get("given_as") == "object" and ob.get("given_as") == "object"
             and oa.get("id") is not None and oa.get("id") == ob.get("id")):
         reported = True
-        yield make("KD311", a_path="compile.optimizer", b_path="compile.optimizer", attribute="instance",
-                   a_value=oa.get("class"), b_value=ob.get("class"),
-                   message=f"the same {_opt_desc(oa)} object is compiled into A ({ctx.a.name}) and "
-                           f"B ({ctx.b.name}): whichever trains second starts from the other's "
-                           "optimizer state",
-                   a_source=ca.get("origin"), b_source=cb.get("origin"), position=-2, score=40.0)
+        fa, fb = ra.get("fit") or {}, rb.get("fit") or {}
+        second = None
+        if fa.get("origin") and fb.get("origin"):
+            second = (ctx.b.name, fb["origin"]) if _line(fb["origin"]) > _line(fa["origin"]) else (
+                ctx.a.name, fa["origin"])
+        f = make("KD311", a_path="compile.optimizer", b_path="compile.optimizer", attribute="instance",
+                 a_value=oa.get("class"), b_value=ob.get("class"),
+                 message=f"the same {_opt_desc(oa)} object is compiled into A ({ctx.a.name}) and "
+                         f"B ({ctx.b.name}): "
+                         + (f"{second[0]} is fitted second ({second[1]}) and starts from the other's "
+                            "optimizer state" if second else
+                            "whichever trains second starts from the other's optimizer state"),
+                 a_source=ca.get("origin"), b_source=cb.get("origin"), position=-2, score=40.0)
+        target = second[0] if second else ctx.b.name
+        yield replace(f, fix=f"Create one optimizer per model: `{target}.compile(optimizer={_fresh(oa)}, "
+                             "...)` with a new instance, never the object passed to another model's "
+                             "compile.")
     for side, c, o in (("A", ca, oa), ("B", cb, ob)):
         shared = o.get("shared_with") or []
         model = ctx.a.name if side == "A" else ctx.b.name
@@ -183,11 +215,13 @@ def _fit(fa: dict, fb: dict) -> Iterator[Finding]:
         va, vb = fa.get(key), fb.get(key)
         if same(va, vb):
             continue
-        note = ""
-        if key == "batch_size" and (fa.get("batch_size_given") is False or fb.get("batch_size_given") is False):
-            note = " (Keras's default 32 where not given)"
+        def desc(v: object, f: dict) -> str:
+            if key != "batch_size" or f.get("batch_size_given") is not False:
+                return show(v)
+            return "not given (default 32)" if v == 32 else "not given (set by the data)"
+
         yield make("KD341", a_path=f"fit.{key}", b_path=f"fit.{key}", attribute=key, a_value=va,
-                   b_value=vb, message=f"fit {key} is {show(va)} in A, {show(vb)} in B{note}", **src)
+                   b_value=vb, message=f"fit {key} is {desc(va, fa)} in A, {desc(vb, fb)} in B", **src)
     by_a = {c.get("class"): c for c in fa.get("callbacks") or []}
     by_b = {c.get("class"): c for c in fb.get("callbacks") or []}
     for cls in list(by_a) + [c for c in by_b if c not in by_a]:
@@ -215,12 +249,15 @@ def _seed_desc(seeds: list) -> str:
 
 
 def _unseeded_initializers(g) -> int:
+    """Initializers without a seed, wrapped models (TimeDistributed(model), RNN cells) included."""
     n = 0
     for lay in g.layers:
         for k, v in lay.config.items():
             if k.endswith("initializer") and isinstance(v, dict) and isinstance(v.get("config"), dict) \
                     and "seed" in v["config"] and v["config"]["seed"] is None:
                 n += 1
+        if lay.inner is not None:
+            n += _unseeded_initializers(lay.inner)
     return n
 
 
@@ -244,10 +281,12 @@ def _seeds(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
         na, nb = _unseeded_initializers(ctx.a), _unseeded_initializers(ctx.b)
         if na or nb:
             # Once per pair, however many layers: the cure is one line per script.
+            one = ra.get("run") is not None and ra.get("run") == rb.get("run")
+            who = "the script does not seed" if one else "neither script seeds"
             yield make("KD352", a_path="seeds", b_path="seeds", attribute="seed", a_value="not seeded",
                        b_value="not seeded",
-                       message=f"neither script seeds its random generators and {na} initializer(s) in A, "
-                               f"{nb} in B have no seed: every run of either model starts from different "
+                       message=f"{who} its random generators and {_n(na, 'initializer')} in A, {nb} in "
+                               "B have no seed: every run of either model starts from different "
                                "weights, so part of any gap between their results is seed noise",
                        position=_POS)
 
@@ -265,7 +304,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield from _loss(ca, cb)
         yield from _metrics(ca, cb)
         yield from _execution(ca, cb)
-    elif ca or cb:
+    elif (ca or cb) and ra and rb:
+        # (a saved file has no recipe at all: nothing was run to record, nothing to warn about)
         yield _one_sided("compile", ca, cb)
     fa, fb = ra.get("fit"), rb.get("fit")
     if fa and fb:

@@ -6,7 +6,7 @@ from typing import Iterator, Optional
 
 from kerasdiff.align import map_ref
 from kerasdiff.graph import Graph, Layer, ref_call
-from kerasdiff.rules.base import Context, Finding, fmt_int, make, show
+from kerasdiff.rules.base import Context, Finding, fmt_int, make, more, show
 
 _NOOP_CLASSES = {"Identity"}
 
@@ -202,7 +202,7 @@ def _sharing(ctx: Context) -> Iterator[Finding]:
             what = (f"block {block} ({len(keys)} layers)" if block else
                     (keys[0] if len(keys) == 1 else f"{len(keys)} layers ({', '.join(keys[:3])}"
                      f"{', ...' if len(keys) > 3 else ''})"))
-            first_copies = ", ".join(targets[keys[0]][:6]) + (", ..." if n > 6 else "")
+            first_copies = more(targets[keys[0]][0], targets[keys[0]][1:], named=5)
             msg = (f"{side} shares {what} across {n} call sites (one set of weights, "
                    f"{fmt_int(shared_params)} params); {other} builds {n} independent copies "
                    f"({len(copy_layers)} layers, {fmt_int(copy_params)} params)")
@@ -210,7 +210,8 @@ def _sharing(ctx: Context) -> Iterator[Finding]:
             pa, pb = a.total_params(), b.total_params()
             if pa and pb and pa != pb:
                 cons.append(f"model params {fmt_int(pa)} (A) vs {fmt_int(pb)} (B): "
-                            f"{max(pa, pb) / min(pa, pb):.1f}x")
+                            f"{max(pa, pb) / min(pa, pb):.1f}x as many in "
+                            f"{'A' if pa > pb else 'B'}")
             anchors = tuple(c for k in keys for c in (ctx.a_calls_of if side == "A" else ctx.b_calls_of)
                             .get(k, []))
             pos = min((ctx.a_pos.get(c, 0) for c in anchors), default=0) if side == "A" else 0
