@@ -217,3 +217,22 @@ def test_emitted_script_runs_standalone(tmp_path):
     res = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "epochs: 3" in res.stdout
+
+
+def test_multiclass_classifier_epoch_losses_match():
+    """softmax + log-loss on 3 classes (labels one-hot encoded by the emitted fit())."""
+    from sklearn.neural_network import MLPClassifier
+
+    rs = np.random.RandomState(5)
+    X = rs.normal(size=(48, 4))
+    y = np.argmax(X[:, :3] + 0.3 * rs.normal(size=(48, 3)), axis=1)
+    est = MLPClassifier(hidden_layer_sizes=(7,), activation="tanh", solver="sgd", alpha=0.01,
+                        batch_size=16, learning_rate_init=0.05, max_iter=5, shuffle=False,
+                        random_state=1, tol=0.0, n_iter_no_change=1000)
+    with pytest.warns(Warning):
+        plan, ns, drawn, sk, kr = _run_pair(est, X, y, 5)
+    assert plan["layers"][-1]["activation"] == "softmax" and plan["loss"]["name"] == "categorical_crossentropy"
+    err = _max_rel(sk, kr)
+    MEASURED["MLPClassifier multiclass sgd alpha=0.01"] = err
+    print("max relative error", "MLPClassifier multiclass sgd alpha=0.01", err)
+    assert err < RTOL, (sk, kr)
