@@ -236,7 +236,8 @@ class _Builder:
         # live: also keep the Keras objects behind each key (the probe runs them; never serialized).
         self.live = live
         self.objects: dict[str, Any] = {}      # layer key -> layer object
-        self.nodes: dict[str, Any] = {}        # call key -> (operation, node)
+        self.live_calls: list = []             # (key, operation, node, [(tensor, ref)]) in run order
+        self.aux_calls: list = []
         self.live_keys: dict[int, str] = {}
         self.layers: dict[int, Layer] = {}
         self.layer_order: list[int] = []
@@ -275,63 +276,124 @@ class _Builder:
         auto = (not user_named) if user_named is not None else looks_auto_named(op.name, type(op).__name__)
         self.layers[lid] = Layer(
             key=key, cls=type(op).__name__, config=_config(op), name=op.name, params=params,
-            weights=ws, trainable=bool(op.trainable), dtype=_policy(op),
+            # Plain keras.ops calls (x * 2, ops.not_equal for a mask) are Operations, not Layers.
+            weights=ws, trainable=bool(getattr(op, "trainable", True)), dtype=_policy(op),
             origin=op.__dict__.get("_kd_origin"), auto_name=auto, block=block, inner=inner,
             code=None if _is_library_module(type(op).__module__ or "") else _source_sha(type(op)),
         )
         self.layer_order.append(lid)
         return key
 
+    def _note_constants(self, op: Any, node: Any) -> None:
+        """A plain operation (not a Layer) keeps its constant arguments in its config: that is
+        all that distinguishes `x * 2.0` from `x * 3.0`."""
+        import keras
+
+        if isinstance(op, keras.layers.Layer) or id(op) not in self.layers:
+            return
+        consts = _op_constants(node)
+        if consts:
+            lay = self.layers[id(op)]
+            self.layers[id(op)] = replace(lay, config={**lay.config, "call_arguments": consts})
+
     # -- graph expansion: nested models are inlined with a path prefix
     def expand(self, fn: Any, in_refs: list[str], prefix: str, block: str) -> list[str]:
-        from keras.src.layers.core.input_layer import InputLayer
-
         tensor_ref: dict[int, str] = {}
         for t, r in zip(fn.inputs, in_refs):
             tensor_ref[id(t)] = r
         outs = list(fn.outputs)
-        # Iterative post-order DFS from the outputs, visiting arguments in call order: the
-        # resulting call order depends only on structure, never on names or build order.
         for out in outs:
-            stack: list[tuple[Any, bool]] = [(out, False)]
-            while stack:
-                t, ready = stack.pop()
-                if id(t) in tensor_ref:
-                    continue
-                op, ni, _ = t._keras_history
-                node = op._inbound_nodes[ni]
-                if isinstance(op, InputLayer):
-                    tensor_ref[id(t)] = f"in:{len(tensor_ref)}"
-                    continue
-                args = list(node.input_tensors)
-                if not ready:
-                    stack.append((t, True))
-                    for a in reversed(args):
-                        if id(a) not in tensor_ref:
-                            stack.append((a, False))
-                    continue
-                arg_refs = [tensor_ref[id(a)] for a in args]
-                sub = _graph_of(op)
-                if sub is not None and not isinstance(op, InputLayer):
-                    path = prefix + op.name
-                    self.blocks.setdefault(path, type(op).__name__)
-                    refs = self.expand(sub, arg_refs, path + "/", path)
-                    for o, r in zip(node.output_tensors, refs):
-                        tensor_ref[id(o)] = r
-                    continue
+            self._visit(out, tensor_ref, prefix, block, aux=False)
+        return [tensor_ref[id(o)] for o in outs]
+
+    def _visit(self, root: Any, tensor_ref: dict, prefix: str, block: str, aux: bool) -> None:
+        """Iterative post-order DFS from `root`, visiting arguments in call order: the resulting
+        call order depends only on structure, never on names or build order.
+
+        Masks passed as `mask=` (Embedding(mask_zero=True) -> a NotEqual op) are not data: they
+        stay out of the graph. The probe still needs their values, so in live mode each one is
+        computed just before its consumer, as an "m" call that never shifts the "c" numbering."""
+        from keras.src.layers.core.input_layer import InputLayer
+
+        stack: list[tuple[Any, bool]] = [(root, False)]
+        while stack:
+            t, ready = stack.pop()
+            if id(t) in tensor_ref:
+                continue
+            op, ni, _ = t._keras_history
+            node = op._inbound_nodes[ni]
+            if isinstance(op, InputLayer):
+                tensor_ref[id(t)] = f"in:{len(tensor_ref)}"
+                continue
+            args, masks = _data_and_masks(node)
+            if not ready:
+                stack.append((t, True))
+                for a in reversed(args):
+                    if id(a) not in tensor_ref:
+                        stack.append((a, False))
+                continue
+            arg_refs = [tensor_ref[id(a)] for a in args]
+            sub = _graph_of(op)
+            if sub is not None and not isinstance(op, InputLayer):
+                path = prefix + op.name
+                self.blocks.setdefault(path, type(op).__name__)
+                refs = self.expand(sub, arg_refs, path + "/", path)
+                for o, r in zip(node.output_tensors, refs):
+                    tensor_ref[id(o)] = r
+                continue
+            mask_refs: list = []
+            if self.live and masks:
+                # A separate ref table: tensors reached only through a mask never enter the graph.
+                mref = dict(tensor_ref)
+                for m in masks:
+                    self._visit(m, mref, prefix, block, aux=True)
+                mask_refs = [(m, mref[id(m)]) for m in masks]
+            outs_t = list(node.output_tensors)
+            if aux:
+                ck = f"m{len(self.aux_calls)}"
+                self.aux_calls.append(ck)
+            else:
                 key = self.layer(op, prefix, block)
+                if not self.live:
+                    self._note_constants(op, node)
                 ck = f"c{len(self.calls)}"
-                outs_t = list(node.output_tensors)
-                if self.live:
-                    self.nodes[ck] = (op, node)
                 self.calls.append(Call(
                     key=ck, layer=key, inputs=tuple(arg_refs),
                     output_shapes=tuple(_shape(o.shape) for o in outs_t),
                     output_dtypes=tuple(str(o.dtype) for o in outs_t),
                 ))
-                for i, o in enumerate(outs_t):
-                    tensor_ref[id(o)] = f"{ck}:{i}"
-        return [tensor_ref[id(o)] for o in outs]
+            if self.live:
+                self.live_calls.append((ck, op, node, list(zip(args, arg_refs)) + mask_refs))
+            for i, o in enumerate(outs_t):
+                tensor_ref[id(o)] = f"{ck}:{i}"
+
+
+def _op_constants(node: Any) -> list:
+    """The non-tensor arguments of a plain keras.ops call: the 255.0 of `x / 255.0`."""
+    from keras.src import tree
+    from keras.src.backend import KerasTensor
+
+    sym = node.arguments
+    try:
+        flat = tree.flatten((sym.args, sym.kwargs))
+    except Exception:  # noqa: BLE001
+        return []
+    return [normalize_value(x) for x in flat if not isinstance(x, KerasTensor) and x is not None]
+
+
+def _data_and_masks(node: Any) -> tuple[list, list]:
+    """A node's input tensors in call order, without those passed as `mask=`."""
+    sym = node.arguments
+    kwargs = getattr(sym, "kwargs", None) or {}
+    if "mask" not in kwargs:
+        return list(node.input_tensors), []
+    from keras.src import tree
+    from keras.src.backend import KerasTensor
+
+    data = [x for x in tree.flatten((sym.args, {k: v for k, v in kwargs.items() if k != "mask"}))
+            if isinstance(x, KerasTensor)]
+    masks = [x for x in tree.flatten(kwargs["mask"]) if isinstance(x, KerasTensor)]
+    return data, masks
 
 
 def _sequence_graph(layers: list, prefix: str) -> Graph:
@@ -427,7 +489,7 @@ class LiveIndex:
     as extract(), so call keys and layer keys are exactly the graph's."""
 
     model: Any
-    calls: list            # [(call key, operation, node, input refs)] in graph order
+    calls: list            # [(call key, operation, node, [(KerasTensor, ref)])] in run order
     objects: dict          # layer key -> layer object
     output_refs: list      # refs of the model outputs, in order
     graph_mode: bool       # False: subclassed/unbuilt, only the model's outputs can be run
@@ -444,5 +506,4 @@ def live_index(model: Any) -> LiveIndex:
         return LiveIndex(model, [], b.objects, [], False)
     b = _Builder(live=True)
     out_refs = b.expand(fn, [f"in:{i}" for i in range(len(fn.inputs))], "", "")
-    calls = [(c.key, *b.nodes[c.key], c.inputs) for c in b.calls]
-    return LiveIndex(model, calls, b.objects, out_refs, True)
+    return LiveIndex(model, b.live_calls, b.objects, out_refs, True)

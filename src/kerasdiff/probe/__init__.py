@@ -95,6 +95,11 @@ def make_inputs(g: Graph, seed: int = SEED) -> tuple[list, list]:
         elif dt.kind in "iu":
             hi = _index_bound(g, i) or 8
             arr, how = rng.integers(0, hi, size=shape).astype(dt), f"integers in [0, {hi})"
+            if len(shape) >= 2 and shape[0] >= 2 and shape[1] >= 4:
+                # Token sequences: pad the second one with zeros at the end, so masking
+                # (Embedding(mask_zero=True)) matters as it does on real padded batches.
+                arr[1, -(shape[1] // 4):] = 0
+                how += ", the 2nd sequence zero-padded at the end"
         elif dt.kind == "b":
             arr, how = rng.integers(0, 2, size=shape).astype(bool), "booleans"
         else:

@@ -88,9 +88,8 @@ def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) ->
 
     if index.graph_mode:
         vals: dict[str, Any] = {f"in:{i}": keras.ops.convert_to_tensor(x) for i, x in enumerate(inputs)}
-        for key, op, node, refs in index.calls:
-            args_v = [vals[r] for r in refs]
-            td = {id(kt): v for kt, v in zip(node.input_tensors, args_v)}
+        for key, op, node, inputs in index.calls:
+            td = {id(kt): vals[ref] for kt, ref in inputs}
             args, kwargs = node.arguments.fill_in(td)
             out = operation_fn(op, training=False)(*args, **kwargs)
             flat = tree.flatten(out)

@@ -96,6 +96,12 @@ def compare_layers(ctx: Context, la: Layer, lb: Layer, pos: int, anchors_a: tupl
         elif key.endswith("constraint"):
             yield make("KD131", attribute=key, a_value=va_s, b_value=vb_s,
                        message=f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B", **common)
+        elif key == "call_arguments":
+            f = make("KD141", attribute=key, a_value=va_s, b_value=vb_s,
+                     message=f"operation {la.cls} {pa} is called with the constants {show(va_s)} in A, "
+                             f"{show(vb_s)} in B", **common)
+            yield replace(f, fix=f"Use the same constants as A in this {la.cls} operation "
+                                 f"({show(va_s)}), or change A if B is intended.")
         else:
             yield make("KD141", attribute=key, a_value=va_s, b_value=vb_s,
                        message=f"{la.cls} {pa}: {key}={show(va_s)} in A, {show(vb_s)} in B", **common)

@@ -272,9 +272,11 @@ def _seeds(ctx: Context, ra: dict, rb: dict) -> Iterator[Finding]:
         return  # scikit-learn and Keras never draw alike; what matters is that both are seeded
     if sa_v != sb_v:
         hint = next((v for _, v in sa_v + sb_v if isinstance(v, int) and not isinstance(v, bool)), 42)
-        yield make("KD351", a_path="seeds", b_path="seeds", attribute="seed", a_value=hint, b_value=None,
-                   message=f"A {_seed_desc(sa)}; B {_seed_desc(sb)}", a_source=first(sa),
-                   b_source=first(sb), position=_POS)
+        f = make("KD351", a_path="seeds", b_path="seeds", attribute="seed", a_value=hint, b_value=None,
+                 message=f"A {_seed_desc(sa)}; B {_seed_desc(sb)}", a_source=first(sa),
+                 b_source=first(sb), position=_POS)
+        # The values shown are each side's seeding (the fix keeps the seed to use everywhere).
+        yield replace(f, a_value=_seed_desc(sa), b_value=_seed_desc(sb))
         return
     trained = (ra.get("compile") or ra.get("fit")) and (rb.get("compile") or rb.get("fit"))
     if not sa_v and trained and ctx.a.spec != ctx.b.spec:

@@ -28,7 +28,7 @@ def _is_noop(layer: Layer) -> bool:
 def _brief(layer: Layer) -> str:
     """Dropout(rate=0.5), Dense(units=8, activation=relu)..."""
     keys = [k for k in ("units", "filters", "kernel_size", "rate", "activation", "pool_size", "axis",
-                        "target_shape") if k in layer.config]
+                        "target_shape", "call_arguments") if k in layer.config]
     inner = ", ".join(f"{k}={show(layer.config[k])}" for k in keys[:3])
     return f"{layer.cls}({inner})"
 
