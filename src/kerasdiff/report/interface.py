@@ -90,9 +90,12 @@ def spec_file(g: Graph) -> str:
 
 
 def primary_location(report: Report, f: Finding) -> tuple[str, Optional[int], str]:
-    """Where a finding points: B's source line (the side usually being changed), else A's,
-    else B's (or A's) file without a line. Returns (file, line or None, side)."""
-    for src, side in ((f.b_source, "B"), (f.a_source, "A")):
+    """Where a finding points: B's source line (the side usually being changed; for a grouped
+    finding its first row's), else A's, else B's (or A's) file without a line.
+    Returns (file, line or None, side)."""
+    rows_b = [(d[6], "B") for d in f.details]
+    rows_a = [(d[5], "A") for d in f.details]
+    for src, side in ((f.b_source, "B"), *rows_b, (f.a_source, "A"), *rows_a):
         path, line = source_location(src)
         if path:
             return path, line, side
