@@ -9,7 +9,7 @@ from typing import Optional
 from kerasdiff.graph import Call, Graph, Layer, OutputSpec, ref_call, ref_index
 
 # Layers that only apply an activation and can be folded into the layer before them.
-_FOLDABLE = {
+FOLDABLE = {
     "Activation": lambda cfg: cfg.get("activation"),
     "ReLU": lambda cfg: "relu" if not cfg.get("max_value") and not cfg.get("negative_slope")
     and not cfg.get("threshold") else None,
@@ -51,7 +51,7 @@ def fold_activations(g: Graph, only: Optional[set] = None) -> Graph:
     dropped: set[str] = set()
     for c in g.calls:
         lay = layers[c.layer]
-        fold = _FOLDABLE.get(lay.cls)
+        fold = FOLDABLE.get(lay.cls)
         if fold is None or len(c.inputs) != 1 or calls_of[c.layer] != 1:
             continue
         if only is not None and c.key not in only:

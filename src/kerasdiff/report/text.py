@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kerasdiff.report.interface import Report, model_summary
-from kerasdiff.rules.base import Finding, fmt_int, show
+from kerasdiff.report.interface import Report, model_summary, source_location, spec_file
+from kerasdiff.rules.base import Finding, fmt_int, short, show
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 _HEAD = {"error": "Errors (change what is computed or how it trains)",
@@ -23,20 +23,9 @@ def _value(v: object) -> str:
     return "-" if v is None else show(v)
 
 
-def _short(v: Any) -> Any:
-    """The value with floats at 6 significant digits (display only)."""
-    if isinstance(v, float):
-        return float(f"{v:.6g}")
-    if isinstance(v, dict):
-        return {k: _short(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_short(x) for x in v]
-    return v
-
-
 def _values(a: Any, b: Any) -> tuple[str, str]:
     """Both sides, short unless shortening would make two different values look the same."""
-    sa, sb = _value(_short(a)), _value(_short(b))
+    sa, sb = _value(short(a)), _value(short(b))
     if sa == sb and _value(a) != _value(b):
         return _value(a), _value(b)
     return sa, sb
@@ -46,7 +35,7 @@ class _Sources:
     """file:line as the user gave it, or just the file name when the header already says where."""
 
     def __init__(self, report: Report) -> None:
-        fa, fb = (os.path.normpath(g.spec.rpartition(".py")[0] + ".py") if ".py" in g.spec else None
+        fa, fb = (os.path.normpath(spec_file(g)) if spec_file(g).endswith(".py") else None
                   for g in (report.a, report.b))
         self.dirs: set[str] = set()
         if fa and fb and (os.path.basename(fa) != os.path.basename(fb)
@@ -54,12 +43,15 @@ class _Sources:
             self.dirs = {os.path.dirname(fa), os.path.dirname(fb)}
 
     def __call__(self, src: Optional[str]) -> str:
-        if not src:
-            return ""
-        path, sep, line = src.rpartition(":")
-        if sep and line.isdigit() and os.path.dirname(os.path.normpath(path)) in self.dirs:
+        path, line = source_location(src)
+        if path and line and os.path.dirname(os.path.normpath(path)) in self.dirs:
             return f"{os.path.basename(path)}:{line}"
-        return src
+        return src or ""
+
+
+def _with_attr(path: str, attr: str) -> str:
+    """`dense.kernel_initializer`, unless the path already names the setting."""
+    return path if attr in path else f"{path}.{attr}"
 
 
 def _finding(console: Console, n: int, f: Finding, detail: bool, src: _Sources) -> None:
@@ -84,18 +76,10 @@ def _finding(console: Console, n: int, f: Finding, detail: bool, src: _Sources) 
             console.print(f"    [dim]estimator: {escape(src(where))}[/]")
         for a_path, b_path, attr, a_value, b_value, a_src, b_src in f.details:
             va, vb = _values(a_value, b_value)
-            pa = a_path if a_path.endswith(attr) or attr in a_path else f"{a_path}.{attr}"
-            pb = b_path if b_path.endswith(attr) or attr in b_path else f"{b_path}.{attr}"
-            t.add_row("    A", escape(pa), escape(va), escape(src(a_src)))
-            t.add_row("    B", escape(pb), escape(vb), escape(src(b_src)))
+            t.add_row("    A", escape(_with_attr(a_path, attr)), escape(va), escape(src(a_src)))
+            t.add_row("    B", escape(_with_attr(b_path, attr)), escape(vb), escape(src(b_src)))
         if f.details:
             console.print(t)
-    elif f.details and len({(show(d[3]), show(d[4])) for d in f.details}) > 1:
-        for a_path, b_path, attr, a_value, b_value, a_src, b_src in f.details:
-            va, vb = _values(a_value, b_value)
-            t.add_row("    A", escape(f"{a_path}.{attr}"), escape(va), escape(src(a_src)))
-            t.add_row("    B", escape(f"{b_path}.{attr}"), escape(vb), escape(src(b_src)))
-        console.print(t)
     elif f.a_source or f.b_source or f.a_path != f.b_path:
         va, vb = _values(f.a_value, f.b_value)
         more = f" (+{len(f.details) - 1})" if len(f.details) > 1 else ""

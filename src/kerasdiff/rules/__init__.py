@@ -29,18 +29,16 @@ _MAX_CONSEQUENCES = 6
 GROUPABLE = {"KD101", "KD111", "KD112", "KD121", "KD131", "KD141", "KD152", "KD201", "KD211"}
 
 
-def group_layers(findings: list[Finding], by_values: bool = True) -> list[Finding]:
-    """One finding per config change that several layers share (a user changes a default once).
-
-    by_values=False groups by code alone (a scikit-learn port: one explanation, per-layer values).
-    """
+def group_layers(findings: list[Finding]) -> list[Finding]:
+    """One finding per config change that several layers share (a user changes a default once):
+    same code, setting and values; each layer stays a row in `details`."""
     groups: dict[tuple, list[Finding]] = {}
     order: list = []
     for f in findings:
         if f.code not in GROUPABLE or "/" in f.a_path:
             order.append(f)
             continue
-        key = (f.code, f.attribute, show(f.a_value), show(f.b_value)) if by_values else (f.code,)
+        key = (f.code, f.attribute, show(f.a_value), show(f.b_value))
         if key not in groups:
             groups[key] = []
             order.append(key)
@@ -57,29 +55,15 @@ def group_layers(findings: list[Finding], by_values: bool = True) -> list[Findin
         first = fs[0]
         a_layers = list(dict.fromkeys(f.a_path for f in fs))
         b_layers = list(dict.fromkeys(f.b_path for f in fs))
-        attrs = list(dict.fromkeys(f.attribute for f in fs))
-        details = tuple(d for f in fs for d in (f.details or (
-            (f.a_path, f.b_path, f.attribute, f.a_value, f.b_value, f.a_source, f.b_source),)))
         names = ", ".join(a_layers[:8]) + (", ..." if len(a_layers) > 8 else "")
-        if by_values:
-            msg = (f"{first.attribute} is {show(first.a_value)} in A, {show(first.b_value)} in B "
-                   f"on {len(a_layers)} layers: {names}")
-            a_value, b_value = first.a_value, first.b_value
-            fix = first.fix.replace(first.b_path, f"these {len(b_layers)} layers", 1) \
-                if first.b_path in first.fix else first.fix
-        else:
-            what = " and ".join(attrs)
-            msg = f"{what} differ{'s' if len(attrs) == 1 else ''} on {len(a_layers)} layers ({names}): " \
-                  f"{len(details)} settings, listed below"
-            a_value = {f"{d[0]}.{d[2]}": d[3] for d in details}
-            b_value = {f"{d[1]}.{d[2]}": d[4] for d in details}
-            rest = len(details) - 1
-            fix = first.fix + (" Likewise for the other setting listed." if rest == 1 else
-                               f" Likewise for the other {rest} settings listed.")
+        fix = first.fix.replace(first.b_path, f"these {len(b_layers)} layers", 1)
         out.append(replace(
             first, a_path=_more(a_layers[0], a_layers[1:]), b_path=_more(b_layers[0], b_layers[1:]),
-            attribute=", ".join(attrs), a_value=a_value, b_value=b_value, message=msg, fix=fix,
-            details=details,
+            message=(f"{first.attribute} is {show(first.a_value)} in A, {show(first.b_value)} in B "
+                     f"on {len(a_layers)} layers: {names}"),
+            fix=fix,
+            details=tuple((f.a_path, f.b_path, f.attribute, f.a_value, f.b_value, f.a_source,
+                           f.b_source) for f in fs),
             position=min(f.position for f in fs), score=max(f.score for f in fs) + len(fs) - 1,
             anchors_a=tuple(k for f in fs for k in f.anchors_a),
             anchors_b=tuple(k for f in fs for k in f.anchors_b),

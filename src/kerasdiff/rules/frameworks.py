@@ -87,14 +87,15 @@ def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
     rows: dict[int, list] = {}
     related: dict[int, list] = {}
     kept = []
-    outs = {o.ref.rpartition(":")[0] for o in (a if a.framework != "sklearn" else b).outputs}
-    keras_side_outputs = {(a if a.framework != "sklearn" else b).call_map()[c].layer
-                          for c in outs if c in (a if a.framework != "sklearn" else b).call_map()}
+    sk_is_a = a.framework == "sklearn"
+    keras_g = b if sk_is_a else a
+    calls = keras_g.call_map()
+    keras_outputs = {calls[c].layer for c in (o.ref.rpartition(":")[0] for o in keras_g.outputs)
+                     if c in calls}
     for f in concrete:
         target = _ABSORB.get(f.code)
         if f.code == "KD101":
-            keras_path = f.b_path if a.framework == "sklearn" else f.a_path
-            target = "KD411" if keras_path in keras_side_outputs else None
+            target = "KD411" if (f.b_path if sk_is_a else f.a_path) in keras_outputs else None
         i = by_code.get(target) if target else None
         if i is None:
             kept.append(f)
@@ -107,7 +108,7 @@ def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
         if i in rows:
             f = replace(f, details=tuple(rows[i]), related=tuple(dict.fromkeys(related[i])))
             if f.code == "KD402":
-                f = replace(f, message=f.message + _l2_strength(f, a.framework == "sklearn"))
+                f = replace(f, message=f.message + _l2_strength(f, sk_is_a))
         out.append(f)
     return kept + out
 

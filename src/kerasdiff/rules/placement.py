@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from kerasdiff.align import _FOLDABLE
+from kerasdiff.align import FOLDABLE
 from kerasdiff.graph import Graph, ref_call
 from kerasdiff.rules.base import Context, Finding, make
-from kerasdiff.rules.structure import _brief
+from kerasdiff.rules.structure import brief
 
 # Layers an activation may be moved across (they change what the activation sees).
 _TRANSPARENT = {"BatchNormalization", "LayerNormalization", "GroupNormalization", "Dropout",
@@ -19,7 +19,7 @@ _TRANSPARENT = {"BatchNormalization", "LayerNormalization", "GroupNormalization"
 
 def _act_of(g: Graph, call: str) -> Optional[str]:
     layer = g.layer(g.call_map()[call].layer)
-    fold = _FOLDABLE.get(layer.cls)
+    fold = FOLDABLE.get(layer.cls)
     return fold(layer.config) if fold else None
 
 
@@ -89,7 +89,7 @@ def _side(ctx: Context, findings: list[Finding], side: str) -> list[Finding]:
                     b_source=(ly if side == "a" else act_layer).origin)
         if missing:
             layers = [g.layer(g.call_map()[c].layer) for c in missing]
-            desc = ", ".join(_brief(l) for l in layers)
+            desc = ", ".join(brief(l) for l in layers)
             params = sum(l.params or 0 for l in layers)
             msg = (f"{them} lacks {desc} ({', '.join(l.key for l in layers)}) between {ly.key} and its "
                    f"{act}: {me} has {lx.key} -> {' -> '.join(l.key for l in layers)} -> "

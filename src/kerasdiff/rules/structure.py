@@ -25,7 +25,7 @@ def _is_noop(layer: Layer) -> bool:
     return False
 
 
-def _brief(layer: Layer) -> str:
+def brief(layer: Layer) -> str:
     """Dropout(rate=0.5), Dense(units=8, activation=relu)..."""
     keys = [k for k in ("units", "filters", "kernel_size", "rate", "activation", "pool_size", "axis",
                         "target_shape", "call_arguments") if k in layer.config]
@@ -59,7 +59,7 @@ def _gap_findings(ctx: Context) -> Iterator[Finding]:
         for group, code in ((real, "KD161" if side == "a" else "KD162"), (noops, "KD163")):
             if not group:
                 continue
-            desc = ", ".join(_brief(l) for l in group[:4]) + (f" and {len(group) - 4} more"
+            desc = ", ".join(brief(l) for l in group[:4]) + (f" and {len(group) - 4} more"
                                                                  if len(group) > 4 else "")
             paths = ", ".join(l.key for l in group[:4]) + (", ..." if len(group) > 4 else "")
             params = sum(l.params or 0 for l in group)
