@@ -1,53 +1,43 @@
-"""Command line wiring only: parse options, call the engine, render, map outcomes to exit codes."""
+"""Command line wiring only: parse options, call the engine, write the output; every failure
+becomes an exit code in one place (`_guarded`)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import time
 import traceback
 from dataclasses import replace
-from typing import Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import click
 
 from kerasdiff import __version__, catalog
 from kerasdiff.errors import KerasdiffError
+from kerasdiff.sanitize import terminal
+from kerasdiff.settings import FAIL_ON, FORMATS, check_output, load_pyproject, resolve
 
 EXIT_EQUIVALENT, EXIT_DIVERGENT, EXIT_TROUBLE = 0, 1, 2
-FORMATS = ["text", "json", "markdown", "sarif", "junit", "github"]
-FAIL_ON = ["error", "warning", "info", "never"]
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM / SIGHUP: end like Ctrl-C, so workers and temporary folders are cleaned up."""
 
 
 def _load_settings() -> dict:
-    """[tool.kerasdiff] from the nearest pyproject.toml above the current directory."""
-    try:
-        import tomllib  # type: ignore[import-not-found]
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    here = os.path.abspath(os.getcwd())
-    while True:
-        candidate = os.path.join(here, "pyproject.toml")
-        if os.path.isfile(candidate):
-            try:
-                with open(candidate, "rb") as fh:
-                    data = tomllib.load(fh)
-            except (OSError, ValueError) as exc:
-                raise KerasdiffError(candidate, f"cannot read [tool.kerasdiff]: {exc}",
-                                     "fix the TOML syntax")
-            return {k.replace("_", "-"): v for k, v in data.get("tool", {}).get("kerasdiff", {}).items()}
-        parent = os.path.dirname(here)
-        if parent == here:
-            return {}
-        here = parent
+    """[tool.kerasdiff] from the nearest pyproject.toml above the current directory, validated."""
+    from kerasdiff.settings import from_pyproject
+
+    return from_pyproject(*load_pyproject())
 
 
 class _Main(click.Command):
     """`kerasdiff A B [options]`; `kerasdiff rules [CODE]` is dispatched before parsing."""
 
     def main(self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None,
-             **extra):  # type: ignore[override]
+             **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         if argv and argv[0] == "rules":
             return rules_command.main(argv[1:], prog_name="kerasdiff rules", **extra)
@@ -61,7 +51,7 @@ class _Main(click.Command):
 @click.argument("b", metavar="B", required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Report format (default text).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+@click.option("--output", "-o", default=None, metavar="FILE",
               help="Write the report to FILE instead of standard output.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that makes the run DIVERGENT (exit 1). Default: error.")
@@ -73,24 +63,31 @@ class _Main(click.Command):
 @click.option("--atol", type=float, default=None, help="--probe: absolute tolerance (default 1e-6).")
 @click.option("--rtol", type=float, default=None, help="--probe: relative tolerance (default 1e-5).")
 @click.option("--timeout", type=float, default=None, help="Seconds each script may run (default 300).")
-@click.option("--run-fit", is_flag=True, help="Let fit()/evaluate()/predict() run for real.")
+@click.option("--run-fit", is_flag=True, default=None, help="Let fit()/evaluate()/predict() run for real.")
+@click.option("--max-params", type=int, default=None, metavar="N",
+              help="Refuse a saved file whose config asks for more parameters (default 2,000,000,000).")
+@click.option("--max-unpacked", type=int, default=None, metavar="MB",
+              help="Refuse a saved file that holds more data once unpacked (default 8192 MB).")
+@click.option("--max-memory", type=int, default=None, metavar="MB",
+              help="Address-space limit of each loader process (default 3/4 of RAM; 0 = none).")
 @click.option("--emit-keras", is_flag=True,
               help="Print Keras 3 code that trains exactly like the scikit-learn MLP in A.")
 @click.option("--timings", is_flag=True, help="Print phase timings after the text report.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line.")
 @click.option("--verbose", "-v", is_flag=True, help="Show script output and tracebacks.")
 @click.pass_context
-def cli(ctx: click.Context, a: str, b: str, fmt: Optional[str], output: Optional[str],
-                 fail_on: Optional[str], ignore: tuple[str, ...], probe: Optional[bool], atol: Optional[float],
-                 rtol: Optional[float], timeout: Optional[float],
-                 run_fit: bool, emit_keras: bool, timings: bool, quiet: bool, verbose: bool) -> None:
+def cli(ctx: click.Context, a: str, b: Optional[str], fmt: Optional[str], output: Optional[str],
+        fail_on: Optional[str], ignore: tuple[str, ...], probe: Optional[bool], atol: Optional[float],
+        rtol: Optional[float], timeout: Optional[float], run_fit: Optional[bool],
+        max_params: Optional[int], max_unpacked: Optional[int], max_memory: Optional[int],
+        emit_keras: bool, timings: bool, quiet: bool, verbose: bool) -> None:
     """Compare model A with model B.
 
     \b
     A and B are model specs:
       script.py          run the script, find its model (build_model() or the one model)
       script.py:NAME     a module-level model, or a zero-argument function returning one
-      model.keras|.h5    a saved model (loaded with Keras safe mode)
+      model.keras|.h5    a saved model (loaded with Keras safe mode; code in it is refused)
       model.json         a model.to_json() config
     The same script named twice (x.py:a x.py:b) runs once.
 
@@ -98,108 +95,118 @@ def cli(ctx: click.Context, a: str, b: str, fmt: Optional[str], output: Optional
     Exit codes: 0 equivalent, 1 divergent (a finding at or above --fail-on),
                 2 trouble (bad spec, script error, no model, timeout).
     """
+    flags = {"format": fmt, "fail-on": fail_on, "ignore": ignore, "timeout": timeout, "probe": probe,
+             "atol": atol, "rtol": rtol, "run-fit": run_fit or None, "max-params": max_params,
+             "max-unpacked": max_unpacked, "max-memory": max_memory}
     if emit_keras:
-        ctx.exit(_emit(a, b, output, timeout, verbose))
+        ctx.exit(_guarded(verbose, lambda: _emit(a, b, output, flags, verbose)))
     if b is None:
         raise click.UsageError("Missing argument 'B'.", ctx=ctx)
-    ctx.exit(_diff(a, b, fmt, output, fail_on, ignore, probe, timeout, run_fit, timings, quiet, verbose,
-                   atol, rtol))
+    ctx.exit(_guarded(verbose, lambda: _diff(a, b, output, flags, timings, quiet, verbose)))
 
 
-def _emit(a: str, b: Optional[str], output: Optional[str], timeout: Optional[float], verbose: bool) -> int:
-    """`--emit-keras SK.py`: the Keras code that trains like the estimator."""
+def _guarded(verbose: bool, body: Callable[[], int]) -> int:
+    """The one place where failures become exit code 2 and one line on stderr."""
     try:
-        if b is not None:
-            raise KerasdiffError("--emit-keras", "takes one spec (the scikit-learn script)",
-                                 "run: kerasdiff --emit-keras sk.py")
-        from kerasdiff.load import load_pair, parse_spec
-
-        spec = parse_spec(a)
-        loaded = load_pair(spec, spec, timeout=timeout or 300.0)
-        g = loaded.a
-        if g.framework != "sklearn":
-            raise KerasdiffError(a, f"is a Keras {g.cls} model, not a scikit-learn MLP",
-                                 "--emit-keras translates MLPRegressor/MLPClassifier scripts")
-        from kerasdiff.emit import emit_keras
-
-        code = emit_keras(g.recipe["plan"])
-        if output:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(code)
-        else:
-            click.echo(code, nl=not code.endswith("\n"))
-        return EXIT_EQUIVALENT
+        return body()
     except KerasdiffError as exc:
         if verbose and exc.detail:
-            click.echo(exc.detail.rstrip(), err=True)
+            click.echo(terminal(exc.detail.rstrip(), keep_lines=True), err=True)
         click.echo(exc.line(), err=True)
         return EXIT_TROUBLE
-
-
-def _diff(a: str, b: str, fmt: Optional[str], output: Optional[str], fail_on: Optional[str],
-          ignore: tuple[str, ...], probe: Optional[bool], timeout: Optional[float], run_fit: bool,
-          timings: bool, quiet: bool, verbose: bool, atol: Optional[float] = None,
-          rtol: Optional[float] = None) -> int:
-    try:
-        settings = _load_settings()
-        fmt = fmt or settings.get("format", "text")
-        fail_on = fail_on or settings.get("fail-on", "error")
-        if fmt not in FORMATS:
-            raise KerasdiffError("pyproject.toml", f"[tool.kerasdiff] format '{fmt}' is unknown",
-                                 "use one of " + ", ".join(FORMATS))
-        if fail_on not in FAIL_ON:
-            raise KerasdiffError("pyproject.toml", f"[tool.kerasdiff] fail-on '{fail_on}' is unknown",
-                                 "use one of " + ", ".join(FAIL_ON))
-        extra = settings.get("ignore", [])
-        ignore = tuple(ignore) + tuple([extra] if isinstance(extra, str) else extra)
-        timeout = timeout if timeout is not None else float(settings.get("timeout", 300))
-        probe = bool(settings.get("probe", False)) if probe is None else probe
-        for name, tol in (("--atol", atol), ("--rtol", rtol)):
-            if tol is not None and not tol >= 0:
-                raise KerasdiffError(name, f"must be a number >= 0, not {tol}", f"e.g. {name} 1e-5")
-        from kerasdiff.engine import compare_specs
-        from kerasdiff.report import Format, render
-
-        report, extra_out = compare_specs(a, b, fail_on=fail_on, ignore=ignore, timeout=timeout,
-                                          run_fit=run_fit, probe=probe, atol=atol, rtol=rtol)
-        if verbose:
-            for spec, text in extra_out["output"].items():
-                if text.strip():
-                    click.echo(f"--- output of {spec} ---\n{text.rstrip()}", err=True)
-        t0 = time.perf_counter()
-        to_terminal = output is None and sys.stdout.isatty()
-        color = to_terminal and "NO_COLOR" not in os.environ
-        width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
-        fmt_e = Format(fmt)
-        render(report, fmt_e, color=color, width=width, timings=timings, quiet=quiet)
-        report = replace(report, timings={**report.timings, "report": time.perf_counter() - t0})
-        text = render(report, fmt_e, color=color, width=width, timings=timings, quiet=quiet)
-        if output:
-            try:
-                with open(output, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-            except OSError as exc:
-                raise KerasdiffError(output, f"cannot write the report: {exc.strerror}",
-                                     "choose another --output path")
-            if not quiet:
-                click.echo(report.verdict())
-        else:
-            click.echo(text, nl=False)
-        return EXIT_EQUIVALENT if report.equivalent else EXIT_DIVERGENT
-    except KerasdiffError as exc:
-        if verbose and exc.detail:
-            click.echo(exc.detail.rstrip(), err=True)
-        click.echo(exc.line(), err=True)
+    except Interrupted as exc:
+        click.echo(f"kerasdiff: interrupted ({exc})", err=True)
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         click.echo("kerasdiff: interrupted", err=True)
         return EXIT_TROUBLE
     except Exception as exc:  # noqa: BLE001 - one place turns every failure into exit 2
         if verbose:
-            click.echo(traceback.format_exc().rstrip(), err=True)
-        click.echo(f"kerasdiff: internal error: {type(exc).__name__}: {exc} "
-                   "(run with --verbose for the traceback; please report it)", err=True)
+            click.echo(terminal(traceback.format_exc().rstrip(), keep_lines=True), err=True)
+        click.echo(terminal(f"kerasdiff: internal error: {type(exc).__name__}: {exc} "
+                            "(run with --verbose for the traceback; please report it)"), err=True)
         return EXIT_TROUBLE
+
+
+def _write(text: str, output: Optional[str]) -> None:
+    """The report to --output, or standard output; an unwritable stdout is one clear line."""
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise KerasdiffError(output, f"cannot write the report: {exc.strerror or exc}",
+                                 "choose another --output path") from None
+        return
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `kerasdiff ... | head`: the reader has what it wanted; say nothing more.
+        _silence_stdout()
+    except OSError as exc:
+        _silence_stdout()
+        raise KerasdiffError("standard output", f"cannot be written: {exc.strerror or exc}",
+                             "write the report with --output FILE") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _emit(a: str, b: Optional[str], output: Optional[str], flags: dict, verbose: bool) -> int:
+    """`--emit-keras SK.py`: the Keras code that trains like the estimator."""
+    if b is not None:
+        raise KerasdiffError("--emit-keras", "takes one spec (the scikit-learn script)",
+                             "run: kerasdiff --emit-keras sk.py")
+    settings = resolve(flags, *load_pyproject())
+    check_output(output, (a,))
+    from kerasdiff.load import load_pair, parse_spec
+
+    spec = parse_spec(a, settings.limits)
+    loaded = load_pair(spec, spec, timeout=settings.timeout, limits=settings.limits)
+    g = loaded.a
+    if g.framework != "sklearn":
+        raise KerasdiffError(a, f"is a Keras {g.cls} model, not a scikit-learn MLP",
+                             "--emit-keras translates MLPRegressor/MLPClassifier scripts")
+    from kerasdiff.emit import emit_keras
+
+    code = emit_keras(g.recipe["plan"])
+    _write(code if code.endswith("\n") else code + "\n", output)
+    return EXIT_EQUIVALENT
+
+
+def _diff(a: str, b: str, output: Optional[str], flags: dict, timings: bool, quiet: bool,
+          verbose: bool) -> int:
+    settings = resolve(flags, *load_pyproject())
+    check_output(output, (a, b))
+    from kerasdiff.engine import compare_specs
+    from kerasdiff.report import Format, render
+
+    report, extra_out = compare_specs(a, b, settings)
+    if verbose:
+        for spec, text in extra_out["output"].items():
+            if text.strip():
+                click.echo(terminal(f"--- output of {spec} ---\n{text.rstrip()}", keep_lines=True),
+                           err=True)
+    t0 = time.perf_counter()
+    to_terminal = output is None and sys.stdout.isatty()
+    color = to_terminal and "NO_COLOR" not in os.environ
+    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
+    fmt = Format(settings.format)
+    render(report, fmt, color=color, width=width, timings=timings, quiet=quiet)
+    report = replace(report, timings={**report.timings, "report": time.perf_counter() - t0})
+    text = render(report, fmt, color=color, width=width, timings=timings, quiet=quiet)
+    _write(text, output)
+    if output and not quiet:
+        _write(terminal(report.verdict()) + "\n", None)
+    return EXIT_EQUIVALENT if report.equivalent else EXIT_DIVERGENT
 
 
 @click.command("rules", context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,21 +217,39 @@ def rules_command(ctx: click.Context, code: Optional[str], fmt: str) -> None:
     """Explain finding codes: all of them, one code (KD101), or one kind (activation)."""
     from kerasdiff.docs import render_rules
 
-    if code:
-        hits = catalog.codes_matching(code)
-        if not hits:
-            click.echo(f"kerasdiff: unknown code or kind '{code}' (run `kerasdiff rules` to list them)",
-                       err=True)
-            ctx.exit(EXIT_TROUBLE)
-        rules = [r for r in catalog.RULES if r.code in hits]
-    else:
-        rules = list(catalog.RULES)
-    click.echo(render_rules(rules, fmt, detail=bool(code)), nl=False)
-    ctx.exit(EXIT_EQUIVALENT)
+    def body() -> int:
+        if code:
+            hits = catalog.codes_matching(code)
+            if not hits:
+                raise KerasdiffError("", f"unknown code or kind '{code}'",
+                                     "run `kerasdiff rules` to list them")
+            rules = [r for r in catalog.RULES if r.code in hits]
+        else:
+            rules = list(catalog.RULES)
+        _write(render_rules(rules, fmt, detail=bool(code)), None)
+        return EXIT_EQUIVALENT
+
+    ctx.exit(_guarded(False, body))
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    # Only the first signal interrupts; a second one during cleanup must not cut it short.
+    for s in _SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+    raise Interrupted(signal.Signals(signum).name)
+
+
+_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI and return the exit code (flake8 style)."""
+    previous = {}
+    try:
+        for s in _SIGNALS:
+            previous[s] = signal.signal(s, _on_signal)
+    except ValueError:  # not the main thread: leave signal handling to the caller
+        previous = {}
     try:
         rv = cli.main(args=list(argv) if argv is not None else None, prog_name="kerasdiff",
                       standalone_mode=False)
@@ -232,14 +257,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return rv if isinstance(rv, int) else EXIT_EQUIVALENT
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except click.UsageError as exc:
+        # One line, like every other trouble: what was wrong and where to look.
+        click.echo(terminal(f"kerasdiff: {exc.format_message()} (see `kerasdiff --help`)"), err=True)
+        return EXIT_TROUBLE
     except click.ClickException as exc:
         exc.show()
         return EXIT_TROUBLE
     except click.exceptions.Abort:
         return EXIT_TROUBLE
+    except Interrupted as exc:  # a signal outside the comparison (while parsing, say)
+        click.echo(f"kerasdiff: interrupted ({exc})", err=True)
+        return EXIT_TROUBLE
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def run() -> None:
     sys.exit(main())
-
-

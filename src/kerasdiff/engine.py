@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Iterable
+from typing import Iterable, Optional
 
 from kerasdiff import catalog
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
 from kerasdiff.report.interface import Report
+from kerasdiff.settings import Settings
 
 
 def ignored_codes(tokens: Iterable[str]) -> set[str]:
@@ -75,33 +76,31 @@ def with_probe(report: Report, probe: dict, ignore: Iterable[str] = ()) -> Repor
     return replace(report, findings=tuple(findings), probe=probe, ignored=ignored)
 
 
-def compare_specs(spec_a: str, spec_b: str, *, fail_on: str = "error", ignore: Iterable[str] = (),
-                  timeout: float = 300.0, run_fit: bool = False, probe: bool = False,
-                  atol: float | None = None, rtol: float | None = None) -> tuple[Report, dict]:
+def compare_specs(spec_a: str, spec_b: str, settings: Optional[Settings] = None) -> tuple[Report, dict]:
     """Load both specs (isolated workers) and compare them; returns the report and script output."""
     from kerasdiff.load import load_pair, parse_spec
 
-    ignored_codes(ignore)  # fail fast on a typo, before paying for TensorFlow
-    a, b = parse_spec(spec_a), parse_spec(spec_b)
-    loaded = load_pair(a, b, timeout=timeout, run_fit=run_fit, keep=probe)
+    st = settings or Settings()
+    ignored_codes(st.ignore)  # fail fast on a typo, before paying for TensorFlow
+    a, b = parse_spec(spec_a, st.limits), parse_spec(spec_b, st.limits)
+    loaded = load_pair(a, b, timeout=st.timeout, run_fit=st.run_fit, keep=st.probe, limits=st.limits)
     try:
         t = dict(loaded.timings)
-        report = compare_graphs(loaded.a, loaded.b, fail_on=fail_on, ignore=ignore, timings=t)
-        if probe and loaded.session is not None:
+        report = compare_graphs(loaded.a, loaded.b, fail_on=st.fail_on, ignore=st.ignore, timings=t)
+        if st.probe and loaded.session is not None:
             from kerasdiff import probe as probe_mod
 
             t0 = time.perf_counter()
             try:
                 result = probe_mod.run(loaded.session, loaded.a, loaded.b,
-                                       atol=probe_mod.DEFAULT_ATOL if atol is None else atol,
-                                       rtol=probe_mod.DEFAULT_RTOL if rtol is None else rtol)
+                                       atol=probe_mod.DEFAULT_ATOL if st.atol is None else st.atol,
+                                       rtol=probe_mod.DEFAULT_RTOL if st.rtol is None else st.rtol)
             except KerasdiffError as exc:  # the diff stands; the probe says why it has no answer
                 result = probe_mod.not_run(exc.line().removeprefix("kerasdiff: "))
             t["probe"] = time.perf_counter() - t0
-            report = with_probe(report, result, ignore)
+            report = with_probe(report, result, st.ignore)
             report = replace(report, timings={**report.timings, **t})
     finally:
         if loaded.session is not None:
             loaded.session.close()
-    t0 = time.perf_counter()
-    return report, {"output": loaded.output, "t0": t0}
+    return report, {"output": loaded.output}

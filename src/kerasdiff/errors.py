@@ -17,8 +17,11 @@ class KerasdiffError(Exception):
         text = f"kerasdiff: {self.file}: {self.cause}" if self.file else f"kerasdiff: {self.cause}"
         if self.hint:
             text += f" ({self.hint})"
-        # One line, always: user error lines may contain newlines.
-        return " ".join(part.strip() for part in text.splitlines() if part.strip())
+        # One line, always: user error lines may contain newlines, and names from a model file
+        # may carry terminal control sequences.
+        from kerasdiff.sanitize import terminal
+
+        return terminal(" ".join(part.strip() for part in text.splitlines() if part.strip()))
 
     def to_dict(self) -> dict:
         return {"file": self.file, "cause": self.cause, "hint": self.hint, "detail": self.detail}

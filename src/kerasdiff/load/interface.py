@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Optional
 
 from kerasdiff.errors import KerasdiffError
+from kerasdiff.load.untrusted import MB, Limits, check_regular_file, check_saved
 
 SCRIPT_SUFFIXES = (".py",)
 SAVED_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_MAX_SCRIPT = 64 * MB
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Spec:
         return self.file or self.raw
 
 
-def parse_spec(raw: str) -> Spec:
+def parse_spec(raw: str, limits: Limits = Limits()) -> Spec:
     """Parse and check a spec; raise KerasdiffError (exit 2) for anything unusable."""
     path, name = raw, None
     head, sep, tail = raw.rpartition(":")
@@ -59,19 +61,21 @@ def parse_spec(raw: str) -> Spec:
                              "give a .py script, FILE.py:NAME, or a .keras/.h5/.json saved model")
     if not os.path.exists(path):
         raise KerasdiffError(path, "no such file", "check the path")
-    if os.path.isdir(path):
-        raise KerasdiffError(path, "is a directory, not a model file",
-                             "give a .py script or a saved model file")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read() if kind == "script" or lower.endswith(".json") else fh.read(8)
-    except OSError as exc:
-        raise KerasdiffError(path, f"cannot read the file: {exc.strerror or exc}",
-                             "check its permissions") from None
+    # A FIFO would hang the read below and /dev/zero never ends: regular files only.
+    size = check_regular_file(path, path)
     if kind == "script":
+        if size > _MAX_SCRIPT:
+            raise KerasdiffError(path, f"is {size / MB:,.0f} MB, not a model-building script",
+                                 "give the script that builds the model")
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise KerasdiffError(path, f"cannot read the file: {exc.strerror or exc}",
+                                 "check its permissions") from None
         _check_syntax(path, data)
     else:
-        _check_saved(path, lower, data)
+        _check_saved(path, lower, limits)
     return Spec(raw=raw, path=os.path.abspath(path), name=name, kind=kind, file=path)
 
 
@@ -89,26 +93,22 @@ def _check_syntax(path: str, source: bytes) -> None:
                              "check that the file is Python source saved as UTF-8") from None
 
 
-def _check_saved(path: str, lower: str, data: bytes) -> None:
-    """Cheap format checks so garbage gets a precise message instead of a loader stack trace."""
+def _check_saved(path: str, lower: str, limits: Limits) -> None:
+    """Cheap format checks so garbage gets a precise message instead of a loader stack trace,
+    then the untrusted-file checks (no code, bounded size and parameters)."""
     if lower.endswith(".keras"):
         if not zipfile.is_zipfile(path):
             raise KerasdiffError(path, "is not a .keras archive (not a zip file)",
                                  "re-save it with model.save('model.keras'), or check the download")
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise KerasdiffError(path, f"is a damaged .keras archive: {exc}",
-                                 "re-save it with model.save('model.keras')") from None
-        if "config.json" not in names:
-            raise KerasdiffError(path, "is a zip file but not a Keras model (no config.json inside)",
-                                 "give a file written by model.save('model.keras')")
     elif lower.endswith((".h5", ".hdf5")):
-        if not _is_hdf5(path, data):
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        if not _is_hdf5(path, head):
             raise KerasdiffError(path, "is not an HDF5 file (wrong file signature)",
                                  "re-save it with model.save('model.h5'), or check the download")
     elif lower.endswith(".json"):
+        with open(path, "rb") as fh:
+            data = fh.read(_MAX_SCRIPT + 1)
         try:
             cfg = json.loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
@@ -118,6 +118,7 @@ def _check_saved(path: str, lower: str, data: bytes) -> None:
             raise KerasdiffError(path, "is JSON but not a Keras model config "
                                  "(no top-level 'class_name' and 'config')",
                                  "give the text of model.to_json()")
+    check_saved(path, path, limits)
 
 
 def _is_hdf5(path: str, head: bytes) -> bool:

@@ -11,12 +11,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Optional
 
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
 from kerasdiff.load.interface import Spec
+from kerasdiff.load.untrusted import MB, Limits, check_saved
 
 _FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+) in (?P<func>.+)$')
 
@@ -35,8 +37,8 @@ class Loaded:
 class LiveSession:
     """Workers kept alive after loading (for --probe): each takes ONE request of tasks, then exits."""
 
-    def __init__(self, jobs: dict, tmpdir: str, a: Spec, b: Spec, timeout: float) -> None:
-        self.jobs, self.tmpdir, self.timeout = jobs, tmpdir, timeout
+    def __init__(self, jobs: dict, tmpdir: str, a: Spec, b: Spec, timeout: float, token: str) -> None:
+        self.jobs, self.tmpdir, self.timeout, self.token = jobs, tmpdir, timeout, token
         self.a_job, self.b_job = jobs[a.path], jobs[b.path]
         self.a_index = next(i for i, s in enumerate(self.a_job.specs) if s is a)
         self.b_index = next(i for i, s in enumerate(self.b_job.specs) if s is b)
@@ -67,12 +69,11 @@ class LiveSession:
             return json.load(fh)
 
     def close(self) -> None:
-        for job in self.jobs.values():
-            _kill(job.proc)
+        _stop_all(self.jobs.values(), self.token)
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
-def _worker_env() -> dict:
+def _worker_env(token: str, folder: str, saved: bool) -> dict:
     env = dict(os.environ)
     # TensorFlow's C++ start-up chatter is noise for a CLI; the user's own output is captured.
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -83,7 +84,24 @@ def _worker_env() -> dict:
     # Make sure the worker imports this very kerasdiff, even from a source checkout.
     pkg_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    # Every process a script starts inherits this mark, so the run can end them all, even those
+    # that left the worker's process group (setsid, double fork).
+    env[_RUN_MARK] = token
+    # Temporary files of the worker, of Keras and of the script live in the run's folder, which
+    # is removed at the end, however the run ends.
+    tmp = os.path.join(folder, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    env["TMPDIR"] = env["TEMP"] = env["TMP"] = tmp
+    if saved:
+        # A saved file is data: whatever Keras caches or downloads goes to the run's folder,
+        # never to the user's ~/.keras.
+        home = os.path.join(folder, "keras_home")
+        os.makedirs(home, exist_ok=True)
+        env["KERAS_HOME"] = home
     return env
+
+
+_RUN_MARK = "KERASDIFF_RUN"
 
 
 # Seconds a worker may take to import TensorFlow/Keras before its --timeout clock starts anyway.
@@ -109,34 +127,95 @@ class _Job:
             return ""
 
 
-def _start(specs: list, run_fit: bool, tmpdir: str, index: int, keep: bool = False) -> _Job:
-    files = {k: os.path.join(tmpdir, f"{index}.{k}") for k in ("out", "log", "stack", "stdout", "stderr")}
+def _stage(spec: Spec, folder: str, limits: Limits) -> str:
+    """A saved file is loaded from a copy in the run's folder, checked again after copying: the
+    bytes Keras reads are the bytes that were checked, and whatever Keras writes beside the file
+    it loads (it extracts big weights next to it) is removed with the run."""
+    copy = os.path.join(folder, os.path.basename(spec.path))
+    try:
+        shutil.copyfile(spec.path, copy)
+    except OSError as exc:
+        raise KerasdiffError(spec.shown, f"cannot read the file: {exc.strerror or exc}",
+                             "check its permissions") from None
+    check_saved(copy, spec.shown, limits)
+    return copy
+
+
+def _start(specs: list, run_fit: bool, tmpdir: str, index: int, keep: bool, token: str,
+           limits: Limits) -> _Job:
+    # The worker starts in a folder of its own, never the user's current directory: a keras.py
+    # or numpy.py lying there (next to a downloaded model) must not be imported.
+    folder = os.path.join(tmpdir, str(index))
+    os.makedirs(folder, exist_ok=True)
+    files = {k: os.path.join(folder, f"worker.{k}")
+             for k in ("out", "log", "stack", "stdout", "stderr", "exit")}
     spec = specs[0]
-    request = json.dumps({"path": spec.path, "kind": spec.kind, "names": [s.name for s in specs],
+    path = _stage(spec, folder, limits) if spec.kind == "saved" else spec.path
+    request = json.dumps({"path": path, "kind": spec.kind, "names": [s.name for s in specs],
                           "run_fit": run_fit, "cwd": os.getcwd(), "shown": spec.shown,
                           "out": files["out"], "log": files["log"], "stack": files["stack"],
+                          "exit": files["exit"], "memory": limits.memory(),
                           "keep": keep, "parent": os.getpid()})
+    # -P (Python 3.11+): not even the worker's own folder goes on sys.path.
+    flags = ["-P"] if sys.version_info >= (3, 11) else []
     # Output goes to files, not pipes: a chatty script can never block on a full pipe.
     with open(files["stdout"], "wb") as out, open(files["stderr"], "wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kerasdiff.load.worker", request],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            env=_worker_env(), start_new_session=True,
+            [sys.executable, *flags, "-m", "kerasdiff.load.worker", request],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=folder,
+            env=_worker_env(token, folder, spec.kind == "saved"), start_new_session=True,
         )
     return _Job(specs, proc, files)
 
 
 def _kill(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
+    # The group outlives its leader: a finished worker's children are still in it.
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, AttributeError):
-        proc.kill()
+        if proc.poll() is None:
+            proc.kill()
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         pass
+
+
+def _marked(token: str) -> list[int]:
+    """Processes of this run that left the workers' process groups (Linux: /proc environ)."""
+    needle = f"{_RUN_MARK}={token}".encode()
+    found = []
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    me = os.getpid()
+    for name in names:
+        if not name.isdigit() or int(name) == me:
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as fh:
+                if needle in fh.read().split(b"\0"):
+                    found.append(int(name))
+        except OSError:
+            continue  # gone, or not ours
+    return found
+
+
+def _stop_all(jobs: object, token: str) -> None:
+    """End every worker and every process the scripts started, however they detached."""
+    for job in list(jobs):  # type: ignore[call-overload]
+        _kill(job.proc)
+    for _ in range(5):  # a process may fork while it is being killed: sweep until none is left
+        pids = _marked(token)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.05)
 
 
 def _busy_at(job: _Job) -> Optional[str]:
@@ -183,7 +262,11 @@ def _timeout_error(job: _Job, timeout: float) -> KerasdiffError:
         "or raise --timeout", detail)
 
 
-def _result(job: _Job) -> dict:
+_OUT_OF_MEMORY = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "ResourceExhaustedError",
+                  "failed to allocate memory", "OOM when allocating")
+
+
+def _result(job: _Job, limits: Limits = Limits()) -> dict:
     text = job.read("out")
     payload = None
     if text:
@@ -193,21 +276,34 @@ def _result(job: _Job) -> dict:
             payload = None
     if payload is None:
         stderr = job.read("stderr").strip()
-        tail = (stderr.splitlines() or ["no output"])[-1]
-        code = job.proc.returncode
-        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit {code}"
         log = job.read("log").rstrip()
         detail = (f"--- output of {job.spec.shown} ---\n{log}\n---\n" if log else "") + stderr
+        exited = job.read("exit").strip()
+        if exited:
+            # The script itself ended the process with os._exit(): say so, with its line.
+            info = json.loads(exited)
+            where = f"{job.spec.shown}:{info['line']}" if info.get("line") else job.spec.shown
+            raise KerasdiffError(where, f"the script called os._exit({info.get('code')}) while loading",
+                                 "move it under `if __name__ == '__main__':`", detail=detail)
+        code = job.proc.returncode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit {code}"
+        memory = limits.memory()
+        if memory and any(m in stderr for m in _OUT_OF_MEMORY):
+            raise KerasdiffError(job.spec.shown, f"the loader ran out of memory (its limit is "
+                                 f"{memory / MB:,.0f} MB)",
+                                 "raise --max-memory (MB, 0 = no limit) if the model is that big",
+                                 detail=detail)
+        tail = (stderr.splitlines() or ["no output"])[-1]
         raise KerasdiffError(job.spec.shown, f"the loader process died ({how}): {tail[:160]}",
-                             "the script may call os._exit() or crash Python; run it with python "
-                             "to check, --verbose shows the output", detail=detail)
+                             "the script may crash Python; run it with python to check, "
+                             "--verbose shows the output", detail=detail)
     if not payload.get("ok"):
         raise KerasdiffError.from_dict(payload["error"])
     return payload
 
 
 def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False,
-              keep: bool = False) -> Loaded:
+              keep: bool = False, limits: Limits = Limits()) -> Loaded:
     """Load both specs; the same file named twice runs once, in one worker.
 
     Workers run in parallel; the first one to fail ends the run (the other is stopped).
@@ -216,13 +312,14 @@ def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False
     for spec in (a, b):
         groups.setdefault(spec.path, []).append(spec)
     tmpdir = tempfile.mkdtemp(prefix="kerasdiff-")
+    token = uuid.uuid4().hex
     started = time.perf_counter()
     jobs: dict[str, _Job] = {}
     results: dict[str, dict] = {}
     durations: dict[str, float] = {}
     try:
         for i, (path, specs) in enumerate(groups.items()):
-            jobs[path] = _start(specs, run_fit, tmpdir, i, keep)
+            jobs[path] = _start(specs, run_fit, tmpdir, i, keep, token, limits)
         pending = dict(jobs)
         while pending:
             now = time.perf_counter()
@@ -239,7 +336,7 @@ def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False
                     continue
                 durations[path] = now - started
                 del pending[path]
-                results[path] = _result(job)  # raises on trouble: the first failure wins
+                results[path] = _result(job, limits)  # raises on trouble: the first failure wins
             if pending:
                 time.sleep(0.02)
     except BaseException:
@@ -247,8 +344,7 @@ def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False
         raise
     finally:
         if not keep:
-            for job in jobs.values():
-                _kill(job.proc)
+            _stop_all(jobs.values(), token)
             shutil.rmtree(tmpdir, ignore_errors=True)
 
     graphs = {}
@@ -268,5 +364,5 @@ def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False
         "load_b": max(0.0, durations[b.path] - results[b.path].get("extract_seconds", 0.0)),
         "extract": extract_time,
     }
-    session = LiveSession(jobs, tmpdir, a, b, timeout) if keep else None
+    session = LiveSession(jobs, tmpdir, a, b, timeout, token) if keep else None
     return Loaded(ga, gb, timings, output, session)

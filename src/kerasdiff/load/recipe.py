@@ -717,6 +717,9 @@ def hint_for(exc: BaseException, line_text: str = "") -> Optional[str]:
     """The way out for failures kerasdiff recognizes (Keras 2 spellings, Keras 3 pitfalls)."""
     if isinstance(exc, Keras2Spelling):
         return exc.hint
+    if isinstance(exc, MemoryError):
+        return ("the loader's memory limit was reached: raise --max-memory (MB, 0 = no limit) "
+                "if the model really needs that much")
     if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "sklearn":
         return 'the script needs scikit-learn: pip install "kerasdiff[sklearn]"'
     msg = str(exc)

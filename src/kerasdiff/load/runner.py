@@ -238,11 +238,24 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
         save.__name__ = getattr(real, "__name__", "save")
         return save
 
-    for method in ("save", "save_weights"):
-        setattr(model_cls, method, no_save(getattr(model_cls, method)))
+    for method in ("save", "save_weights", "export"):
+        if hasattr(model_cls, method):
+            setattr(model_cls, method, no_save(getattr(model_cls, method)))
     for mod in (keras.saving, keras.models):
         if hasattr(mod, "save_model"):
             setattr(mod, "save_model", no_save(mod.save_model))
+    # SavedModel and checkpoint writers reach the disk without Model.save.
+    import tensorflow as tf
+
+    for owner, attr in ((tf.saved_model, "save"), (tf.train.Checkpoint, "save"),
+                        (tf.train.Checkpoint, "write"), (getattr(keras, "export", None), "ExportArchive")):
+        if owner is None or not hasattr(owner, attr):
+            continue
+        if attr == "ExportArchive":
+            archive = getattr(owner, attr)
+            archive.write_out = no_save(archive.write_out)
+        else:
+            setattr(owner, attr, no_save(getattr(owner, attr)))
 
 
 def _stop_hooks() -> None:
@@ -345,12 +358,16 @@ class _Capture(io.StringIO):
 @contextlib.contextmanager
 def script_context(path: str, captured: io.StringIO) -> Any:
     """The world the user's code runs in: its own folder as cwd and on sys.path, no stdin,
-    output captured, no .pyc written next to the user's files. Restored afterwards."""
+    output captured, no .pyc written next to the user's files. Restored afterwards.
+
+    The folder goes on sys.path AFTER the installed libraries (a numpy.py lying next to a
+    downloaded script is not numpy), and it is the folder of the resolved file, as `python
+    link.py` does for a symlinked script."""
     folder = os.path.dirname(path)
     saved = (os.getcwd(), list(sys.path), sys.stdin, sys.argv, sys.dont_write_bytecode)
     try:
         os.chdir(folder)
-        sys.path.insert(0, folder)
+        sys.path.append(os.path.dirname(os.path.realpath(path)))
         sys.stdin = _NoStdin()
         sys.argv = [path]
         sys.dont_write_bytecode = True
@@ -532,9 +549,54 @@ def reset_keras_state() -> None:
     keras.config.set_floatx("float32")
 
 
+def keras_state() -> dict:
+    """The global Keras settings a builder function may change for the models built after it."""
+    import keras
+
+    return {"dtype_policy": keras.config.dtype_policy().name, "floatx": keras.config.floatx(),
+            "epsilon": keras.config.epsilon(), "image_data_format": keras.config.image_data_format()}
+
+
+def restore_keras_state(state: dict) -> None:
+    import keras
+
+    keras.config.set_floatx(state["floatx"])
+    keras.config.set_dtype_policy(state["dtype_policy"])
+    keras.config.set_epsilon(state["epsilon"])
+    keras.config.set_image_data_format(state["image_data_format"])
+
+
+def install_exit_hook(marker: str, script: str) -> None:
+    """os._exit() skips every handler: note the script's call (code, line) before it happens,
+    so the parent can say what ended the worker."""
+    real = os._exit
+    worker = os.getpid()
+    target = os.path.realpath(script)
+
+    def _exit(code: int) -> Any:
+        if os.getpid() == worker:  # not a forked child (multiprocessing ends those with _exit)
+            line = None
+            frame = sys._getframe(1)
+            while frame is not None:
+                if os.path.realpath(frame.f_code.co_filename) == target:
+                    line = frame.f_lineno
+                    break
+                frame = frame.f_back
+            try:
+                import json
+
+                with open(marker, "w", encoding="utf-8") as fh:
+                    json.dump({"code": code, "line": line}, fh)
+            except (OSError, TypeError, ValueError):
+                pass
+        real(code)
+
+    os._exit = _exit  # type: ignore[assignment]
+
+
 def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
               cwd: Optional[str] = None, shown: Optional[str] = None,
-              log: Optional[str] = None) -> FileResult:
+              log: Optional[str] = None, exit_marker: Optional[str] = None) -> FileResult:
     """Load one file once and extract one graph per requested NAME (None = discover).
 
     `shown` is the file as the user wrote it (for messages); `log` streams the script's output."""
@@ -559,16 +621,23 @@ def load_file(path: str, kind: str, names: list, *, run_fit: bool = False,
             except OSError:
                 source = ""
             sklearn_loader.install(source, run_fit, user_origin)
+            if exit_marker:
+                install_exit_hook(exit_marker, path)
             try:
                 with script_context(path, captured):
                     module = run_script(path, recorder, captured, shown)
+                    # What the script set at module level holds for every builder; what one
+                    # builder sets (a dtype policy, floatx) must not leak into the next one,
+                    # so `x.py:a x.py:b` and `x.py:b x.py:a` mirror each other.
+                    state = keras_state()
                     for name in names:
+                        restore_keras_state(state)
                         picked.append(discover(module, shown, name, path))
             finally:
                 _stop_hooks()
         else:
             model = load_saved(path, shown)
-            picked = [(os.path.basename(path), model) for _ in names]
+            picked = [(os.path.basename(shown), model) for _ in names]
     except KerasdiffError as exc:
         out = captured.getvalue()
         if out.strip():

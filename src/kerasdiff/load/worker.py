@@ -8,8 +8,26 @@ dump written on SIGUSR1, so the parent can say where a timed-out script was busy
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
+
+# The script may replace os._exit (kerasdiff reports a script's own call); the worker ends with this.
+_EXIT = os._exit
+
+
+def _limit_memory(limit: int | None) -> None:
+    """Address-space limit: a model that asks for too much fails here, not on the whole machine."""
+    if not limit:
+        return
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _arm_stack_dump(path: str | None) -> None:
@@ -29,12 +47,14 @@ def main(argv: list[str]) -> int:
     models = None
     shown = request.get("shown") or request["path"]
     try:
+        _limit_memory(request.get("memory"))
         _arm_stack_dump(request.get("stack"))
         from kerasdiff.load import runner
 
         result = runner.load_file(request["path"], request["kind"], request["names"],
                                   run_fit=request.get("run_fit", False), cwd=request.get("cwd"),
-                                  shown=shown, log=request.get("log"))
+                                  shown=shown, log=request.get("log"),
+                                  exit_marker=request.get("exit"))
         text = json.dumps({"ok": True, "graphs": [g.to_dict() for g in result.graphs],
                            "output": result.output, "extract_seconds": result.extract_seconds})
         models = result.models
@@ -51,8 +71,6 @@ def main(argv: list[str]) -> int:
     tmp = out + ".part"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
-    import os
-
     os.replace(tmp, out)  # the parent never sees half a result
     if request.get("keep") and models is not None:
         _serve_probe(models, out + ".probe.json", request.get("parent"))
@@ -61,7 +79,6 @@ def main(argv: list[str]) -> int:
 
 def _serve_probe(models: list, request_path: str, parent: int | None) -> None:
     """Wait for the parent's one probe request (it may never come: the parent then kills us)."""
-    import os
     import time
 
     while not os.path.exists(request_path):
@@ -78,6 +95,4 @@ if __name__ == "__main__":
     sys.stdout.flush()
     sys.stderr.flush()
     # TensorFlow and user threads must not keep a finished worker alive.
-    import os
-
-    os._exit(code)
+    _EXIT(code)

@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from kerasdiff.catalog import SEVERITY_RANK
 from kerasdiff.report.interface import Report, finding_lines, primary_location
+from kerasdiff.sanitize import github_data as _data
+from kerasdiff.sanitize import github_line
+from kerasdiff.sanitize import github_property as _prop
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
-
-
-def _data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _prop(s: str) -> str:
-    return _data(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def render(report: Report, color: bool = False, width: int = 100) -> str:
@@ -31,5 +26,6 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         props.append(f"title={_prop(f'kerasdiff {f.code}: {f.title}')}")
         body = "\n".join(finding_lines(f) + [f"why: {f.why}", f"fix: {f.fix}"])
         out.append(f"::{level} {','.join(props)}::{_data(body)}")
-    out.append(report.verdict())
+    # Names in the verdict come from the models: a newline there must not start a command.
+    out.append(github_line(report.verdict()))
     return "\n".join(out) + "\n"

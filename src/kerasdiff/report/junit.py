@@ -6,11 +6,13 @@ from xml.etree import ElementTree as ET
 
 from kerasdiff.catalog import SEVERITY_RANK
 from kerasdiff.report.interface import Report, finding_lines
+from kerasdiff.sanitize import xml
 
 
 def render(report: Report, color: bool = False, width: int = 100) -> str:
     limit = SEVERITY_RANK.get(report.fail_on, -1)
-    suite_name = f"kerasdiff {report.a.spec} vs {report.b.spec}"
+    # Every string may come from a model file: xml() keeps the document well-formed.
+    suite_name = xml(f"kerasdiff {report.a.spec} vs {report.b.spec}")
     total = sum(float(v) for v in report.timings.values())
     suites = ET.Element("testsuites", name="kerasdiff")
     failing = [f for f in report.findings if SEVERITY_RANK[f.severity] <= limit]
@@ -18,17 +20,17 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
     suite = ET.SubElement(suites, "testsuite", name=suite_name, tests=str(max(1, len(cases))),
                           failures=str(len(failing)), errors="0", skipped="0", time=f"{total:.3f}")
     props = ET.SubElement(suite, "properties")
-    ET.SubElement(props, "property", name="verdict", value=report.verdict())
+    ET.SubElement(props, "property", name="verdict", value=xml(report.verdict()))
     ET.SubElement(props, "property", name="fail_on", value=report.fail_on)
     if not cases:
         ET.SubElement(suite, "testcase", classname="kerasdiff", name="models are equivalent", time="0")
     for n, f in enumerate(cases, 1):
         where = f.a_path if f.a_path == f.b_path else f"{f.a_path} -> {f.b_path}"
         case = ET.SubElement(suite, "testcase", classname=f"kerasdiff.{f.kind}",
-                             name=f"{n:02d} {f.code} {f.title} at {where}", time="0")
-        text = "\n".join(finding_lines(f) + [f"why: {f.why}", f"fix: {f.fix}"])
+                             name=xml(f"{n:02d} {f.code} {f.title} at {where}"), time="0")
+        text = xml("\n".join(finding_lines(f) + [f"why: {f.why}", f"fix: {f.fix}"]))
         if SEVERITY_RANK[f.severity] <= limit:
-            fail = ET.SubElement(case, "failure", type=f"{f.code} {f.severity}", message=f.message)
+            fail = ET.SubElement(case, "failure", type=f"{f.code} {f.severity}", message=xml(f.message))
             fail.text = text
         else:
             out = ET.SubElement(case, "system-out")

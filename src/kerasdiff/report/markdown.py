@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from kerasdiff.report.interface import Report, model_summary
 from kerasdiff.rules.base import Finding, fmt_int, show
+from kerasdiff.sanitize import markdown as _prose
+from kerasdiff.sanitize import markdown_code
 
 _ICON = {"error": "error", "warning": "warning", "info": "info"}
 
 
 def _cell(text: object, limit: int = 120) -> str:
-    """One table cell: no newlines, pipes escaped, long values cut (the details carry them whole)."""
-    s = " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
-    return s if len(s) <= limit else s[: limit - 3] + "..."
+    """One table cell of user-controlled text: one line, inert (no HTML, links or mentions),
+    long values cut before escaping (the details carry them whole)."""
+    s = " ".join(str(text).split())
+    return _prose(s if len(s) <= limit else s[: limit - 3] + "...")
 
 
 def _code(text: object) -> str:
-    """Inline code that survives backticks inside the text."""
-    s = " ".join(str(text).split())
-    fence = "``" if "`" in s else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
+    """Inline code that survives backticks inside the text; pipes escaped for tables."""
+    return markdown_code(text).replace("|", "\\|")
 
 
 def _where(f: Finding) -> str:
@@ -29,7 +29,7 @@ def _where(f: Finding) -> str:
 
 def _details(f: Finding, n: int) -> list[str]:
     lines = [f"<details><summary>{n}. {f.code} {_cell(f.title)} ({f.kind}, {f.severity})</summary>", ""]
-    lines.append(" ".join(f.message.split()))
+    lines.append(_prose(f.message))
     lines.append("")
     rows = f.details or ((f.a_path, f.b_path, f.attribute, f.a_value, f.b_value, f.a_source, f.b_source),)
     if f.kind != "framework-semantics":
@@ -40,10 +40,10 @@ def _details(f: Finding, n: int) -> list[str]:
             lines.append(f"| B | {_cell(b_path + suffix)} | {_cell(show(b_value))} | {_cell(b_src or '')} |")
         lines.append("")
     for c in f.consequences:
-        lines.append(f"- effect: {' '.join(c.split())}")
+        lines.append(f"- effect: {_prose(c)}")
     if f.consequences:
         lines.append("")
-    lines += [f"**Why:** {' '.join(f.why.split())}", "", f"**Fix:** {' '.join(f.fix.split())}", "",
+    lines += [f"**Why:** {_prose(f.why)}", "", f"**Fix:** {_prose(f.fix)}", "",
               "</details>", ""]
     return lines
 
@@ -51,7 +51,7 @@ def _details(f: Finding, n: int) -> list[str]:
 def render(report: Report, color: bool = False, width: int = 100) -> str:
     verdict = report.verdict()
     word, _, rest = verdict.partition(":")
-    out = [f"## kerasdiff: **{word}**{':' + rest if rest else ''}", ""]
+    out = [f"## kerasdiff: **{word}**{': ' + _prose(rest) if rest else ''}", ""]
     out += ["| | spec | model | class | params | layers |", "|---|---|---|---|---:|---:|"]
     for side, g in (("A", report.a), ("B", report.b)):
         m = model_summary(g)
@@ -74,7 +74,7 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
     if report.probe is not None:
         from kerasdiff.report.text import probe_lines
 
-        out += ["### Behaviour (`--probe`)", ""] + [f"- {' '.join(x.split())}" for x in probe_lines(report.probe)] + [""]
+        out += ["### Behaviour (`--probe`)", ""] + [f"- {_prose(x)}" for x in probe_lines(report.probe)] + [""]
     if report.ignored:
         out += [f"_{report.ignored} finding(s) hidden by --ignore._", ""]
     out.append(f"_fail-on: {report.fail_on}; `kerasdiff rules CODE` explains a code._")

@@ -7,11 +7,17 @@ import os
 from typing import Any, Optional
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _escape
 from rich.table import Table
 
 from kerasdiff.report.interface import Report, model_summary, source_location, spec_file
 from kerasdiff.rules.base import Finding, fmt_int, short, show
+from kerasdiff.sanitize import terminal
+
+def escape(text: object) -> str:
+    """User-controlled text for rich: control sequences made visible, then markup escaped."""
+    return _escape(terminal(text))
+
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 _HEAD = {"error": "Errors (change what is computed or how it trains)",
@@ -202,4 +208,4 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
 
 
 def render_quiet(report: Report) -> str:
-    return report.verdict() + "\n"
+    return terminal(report.verdict()) + "\n"
