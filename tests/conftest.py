@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -14,12 +14,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_graph(path: str, name: str | None = None):
     """Run a script (or saved file) in this process and return its neutral Graph, cached."""
-    from kerasdiff.load import runner
+    from kerasdiff.load import script as runner
+    from kerasdiff.load.keras import reset_state
 
-    runner.reset_keras_state()
+    reset_state()
     path = os.path.abspath(path)
     kind = "script" if path.endswith(".py") else "saved"
     return runner.load_file(path, kind, [name], cwd=ROOT).graphs[0]

@@ -6,11 +6,12 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
-from graphs import mlp, siamese
 
-from kerasdiff import catalog
+from graphs import mlp, siamese
+from kerasdiff import __version__, catalog
 from kerasdiff.docs import render_markdown
 from kerasdiff.engine import compare_graphs
 from kerasdiff.errors import KerasdiffError
@@ -49,7 +50,7 @@ def test_codes_are_only_defined_in_catalogue():
 
 def test_every_format_has_a_renderer():
     """The closed set of formats is exhaustive: each renders a divergent and an empty report."""
-    assert IMPLEMENTED == set(Format)
+    assert set(Format) == IMPLEMENTED
     for report in (compare_graphs(mlp(), mlp("relu")), compare_graphs(mlp(), mlp())):
         for fmt in Format:
             out = render(report, fmt)
@@ -60,8 +61,16 @@ def _he_everywhere():
     from graphs import chain, dense
 
     he = {"class": "HeNormal", "config": {"seed": None}}
-    return chain(*[dense(k, u, act, fi, kernel_initializer=he) for k, u, act, fi in
-                   (("dense", 8, "relu", 3), ("dense_1", 8, "relu", 8), ("dense_2", 5, "linear", 8))])
+    return chain(
+        *[
+            dense(k, u, act, fi, kernel_initializer=he)
+            for k, u, act, fi in (
+                ("dense", 8, "relu", 3),
+                ("dense_1", 8, "relu", 8),
+                ("dense_2", 5, "linear", 8),
+            )
+        ]
+    )
 
 
 def test_markdown_report():
@@ -111,13 +120,26 @@ def test_sarif_report_shape():
 
 
 def test_json_report_has_the_fixed_fields():
-    report = compare_graphs(mlp(), mlp("relu"), timings={"load_a": 1.0})
+    report = replace(compare_graphs(mlp(), mlp("relu")), timings={"load_a": 1.0})
     doc = json.loads(render(report, Format.JSON))
     assert doc["schema_version"] == 1 and doc["equivalent"] is False and doc["probe"] is None
+    assert doc["kerasdiff_version"] == __version__ and doc["timings"]["load_a"] == 1.0
     assert set(doc["a"]) == {"spec", "name", "class", "framework", "params", "layers"}
     f = doc["findings"][0]
-    for key in ("code", "kind", "severity", "title", "a_path", "b_path", "attribute", "a_value",
-                "b_value", "message", "why", "fix"):
+    for key in (
+        "code",
+        "kind",
+        "severity",
+        "title",
+        "a_path",
+        "b_path",
+        "attribute",
+        "a_value",
+        "b_value",
+        "message",
+        "why",
+        "fix",
+    ):
         assert key in f
     assert (f["code"], f["kind"], f["a_value"], f["b_value"]) == ("KD101", "activation", "linear", "relu")
     assert set(doc["timings"]) == {"load_a", "load_b", "extract", "align", "diff", "probe", "report"}
@@ -161,9 +183,11 @@ def test_ignore_by_code_and_kind():
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["rules"], ["rules", "KD101"]])
 def test_fast_commands_do_not_import_tensorflow(argv):
-    code = ("import sys; from kerasdiff.cli import main; rc = main(%r); "
-            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'imported TF'; "
-            "sys.exit(rc)") % (argv,)
+    code = (
+        f"import sys; from kerasdiff.cli import main; rc = main({argv!r}); "
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'imported TF'; "
+        "sys.exit(rc)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip()

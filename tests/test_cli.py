@@ -6,7 +6,8 @@ import os
 
 from click.testing import CliRunner
 
-from kerasdiff.cli import _load_settings, cli, main
+from kerasdiff.cli import cli, main
+from kerasdiff.settings import from_pyproject, load_pyproject
 
 EX = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 A = os.path.join(EX, "seed000-output-activation", "a.py")
@@ -17,7 +18,7 @@ def test_settings_from_nearest_pyproject(tmp_path, monkeypatch):
     sub = tmp_path / "deep" / "er"
     sub.mkdir(parents=True)
     monkeypatch.chdir(sub)
-    assert _load_settings() == {"fail-on": "warning", "ignore": ("KD112",)}
+    assert from_pyproject(*load_pyproject()) == {"fail-on": "warning", "ignore": ("KD112",)}
 
 
 def test_bad_settings_value_is_trouble(tmp_path, monkeypatch):
@@ -25,8 +26,10 @@ def test_bad_settings_value_is_trouble(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, [A, A])
     assert result.exit_code == 2
-    assert "[tool.kerasdiff] fail-on must be one of error, warning, info, never, not 'sometimes'" \
+    assert (
+        "[tool.kerasdiff] fail-on must be one of error, warning, info, never, not 'sometimes'"
         in result.output
+    )
 
 
 def test_unknown_ignore_code_fails_fast():

@@ -50,8 +50,11 @@ SELF_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _example_names() -> list[str]:
-    return sorted(d for d in os.listdir(EXAMPLES)
-                  if os.path.isdir(os.path.join(EXAMPLES, d)) and not d.startswith((".", "_")))
+    return sorted(
+        d
+        for d in os.listdir(EXAMPLES)
+        if os.path.isdir(os.path.join(EXAMPLES, d)) and not d.startswith((".", "_"))
+    )
 
 
 NAMES = _example_names()
@@ -67,8 +70,9 @@ def parse_expected(path: str) -> dict:
                 continue
             key, sep, value = line.partition(":")
             key, value = key.strip(), value.strip()
-            assert sep and key in ("verdict", "first", "codes", "probe") and key not in seen, \
+            assert sep and key in ("verdict", "first", "codes", "probe") and key not in seen, (
                 f"{path}:{n}: unexpected line {line!r}"
+            )
             seen.add(key)
             out[key] = value.split() if key == "codes" else value
     assert "verdict" in out and "codes" in out, f"{path}: needs 'verdict:' and 'codes:' lines"
@@ -103,9 +107,10 @@ def graphs():
                 if pa != pb:
                     loaded[name, "a.py"], loaded[name, "b.py"] = load_graph(pa, na), load_graph(pb, nb)
                     continue
-                from kerasdiff.load import runner
+                from kerasdiff.load import script as runner
+                from kerasdiff.load.keras import reset_state
 
-                runner.reset_keras_state()
+                reset_state()
                 ga, gb = runner.load_file(pa, "script", [na, nb], cwd=ROOT).graphs
                 loaded[name, "a.py"], loaded[name, "b.py"] = ga, gb
         except Exception as exc:  # noqa: BLE001 - reported by the test that needs it
@@ -151,9 +156,13 @@ def test_examples_exist():
         assert name in NAMES, f"known-bug entry {name} names no example"
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=PAIR_BUGS[n])) if n in PAIR_BUGS else n
-    for n in NAMES])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=PAIR_BUGS[n])) if n in PAIR_BUGS else n
+        for n in NAMES
+    ],
+)
 def test_example_pair(name, graphs):
     from kerasdiff.engine import compare_graphs
 
@@ -168,10 +177,16 @@ def test_example_pair(name, graphs):
     assert got_codes == want["codes"], detail
 
 
-@pytest.mark.parametrize("name,side", [
-    pytest.param(n, s, marks=pytest.mark.xfail(strict=True, reason=SELF_BUGS[n, s]))
-    if (n, s) in SELF_BUGS else (n, s)
-    for n in NAMES for s in SIDES])
+@pytest.mark.parametrize(
+    "name,side",
+    [
+        pytest.param(n, s, marks=pytest.mark.xfail(strict=True, reason=SELF_BUGS[n, s]))
+        if (n, s) in SELF_BUGS
+        else (n, s)
+        for n in NAMES
+        for s in SIDES
+    ],
+)
 def test_script_against_itself_has_no_findings(name, side, graphs):
     from kerasdiff.engine import compare_graphs
 
@@ -186,7 +201,8 @@ def test_every_code_is_first_in_some_example():
         want = parse_expected(os.path.join(EXAMPLES, n, "expected.txt"))
         firsts.add(want["first"])
         if want.get("probe") == "different" and not any(
-                catalog.get(c).severity == "error" for c in want["codes"]):
+            catalog.get(c).severity == "error" for c in want["codes"]
+        ):
             firsts.add("KD501")  # the --probe run's first finding (test_cli_probe_on_example)
     missing = [r.code for r in catalog.RULES if r.code not in firsts and r.code not in NOT_FIRST_ANYWHERE]
     assert not missing, f"no example has these codes as its first finding: {missing}"
@@ -196,6 +212,7 @@ def test_every_code_is_first_in_some_example():
 
 # ---------------------------------------------------------------- the real CLI (worker processes)
 
+
 def _ex(name: str, side: str) -> str:
     return os.path.join(EXAMPLES, name, side)
 
@@ -203,8 +220,9 @@ def _ex(name: str, side: str) -> str:
 def test_cli_divergent_pair_exits_1():
     from kerasdiff.cli import cli
 
-    result = CliRunner().invoke(cli, [_ex("seed000-output-activation", "a.py"),
-                                      _ex("seed000-output-activation", "b.py")])
+    result = CliRunner().invoke(
+        cli, [_ex("seed000-output-activation", "a.py"), _ex("seed000-output-activation", "b.py")]
+    )
     assert result.exit_code == 1, result.output
     assert "KD101" in result.output
 
@@ -226,7 +244,7 @@ def test_cli_probe_on_example(name):
 
     want = parse_expected(os.path.join(EXAMPLES, name, "expected.txt"))
     specs = _specs(name)
-    args = ([f"{p}:{v}" if v else p for p, v in specs] if specs else [_ex(name, s) for s in SIDES])
+    args = [f"{p}:{v}" if v else p for p, v in specs] if specs else [_ex(name, s) for s in SIDES]
     result = CliRunner().invoke(cli, [*args, "--probe", "--format", "json"])
     data = json.loads(result.stdout)
     probe = data["probe"]
@@ -248,14 +266,16 @@ def test_cli_probe_on_example(name):
 def test_emitted_keras_example_is_what_emit_writes_today():
     """examples/equiv-sklearn-emitted/keras_equivalent.py must be the current --emit-keras output."""
     pytest.importorskip("sklearn")
-    from kerasdiff.emit import emit_keras
-    from kerasdiff.load import runner
+    from kerasdiff.load import script as runner
+    from kerasdiff.load.keras import reset_state
+    from kerasdiff.load.sklearn.emit import emit_keras
 
     folder = os.path.join(EXAMPLES, "equiv-sklearn-emitted")
-    runner.reset_keras_state()
+    reset_state()
     g = runner.load_file(os.path.join(folder, "sk.py"), "script", [None], cwd=ROOT).graphs[0]
     with open(os.path.join(folder, "keras_equivalent.py"), encoding="utf-8") as fh:
         committed = fh.read()
     assert emit_keras(g.recipe["plan"]) == committed, (
         "regenerate: kerasdiff --emit-keras examples/equiv-sklearn-emitted/sk.py "
-        "> examples/equiv-sklearn-emitted/keras_equivalent.py")
+        "> examples/equiv-sklearn-emitted/keras_equivalent.py"
+    )

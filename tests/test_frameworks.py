@@ -6,21 +6,49 @@ import copy
 from dataclasses import replace
 
 from graphs import chain, dense
-
-from kerasdiff import sklearn_semantics as sem
 from kerasdiff.engine import compare_graphs
+from kerasdiff.load.sklearn import semantics as sem
 
-PARAMS = {"hidden_layer_sizes": [8], "activation": "relu", "solver": "adam", "alpha": 0.01,
-          "batch_size": "auto", "learning_rate": "constant", "learning_rate_init": 0.001, "power_t": 0.5,
-          "max_iter": 50, "shuffle": False, "random_state": 0, "tol": 1e-4, "momentum": 0.9,
-          "nesterovs_momentum": True, "early_stopping": False, "validation_fraction": 0.1, "beta_1": 0.9,
-          "beta_2": 0.999, "epsilon": 1e-8, "n_iter_no_change": 10, "max_fun": 15000}
+PARAMS = {
+    "hidden_layer_sizes": [8],
+    "activation": "relu",
+    "solver": "adam",
+    "alpha": 0.01,
+    "batch_size": "auto",
+    "learning_rate": "constant",
+    "learning_rate_init": 0.001,
+    "power_t": 0.5,
+    "max_iter": 50,
+    "shuffle": False,
+    "random_state": 0,
+    "tol": 1e-4,
+    "momentum": 0.9,
+    "nesterovs_momentum": True,
+    "early_stopping": False,
+    "validation_fraction": 0.1,
+    "beta_1": 0.9,
+    "beta_2": 0.999,
+    "epsilon": 1e-8,
+    "n_iter_no_change": 10,
+    "max_fun": 15000,
+}
 
 
 def facts(**over):
-    f = {"estimator": "MLPRegressor", "origin": "sk.py:9", "pipeline_steps": [], "params": copy.deepcopy(PARAMS),
-         "fitted": False, "n_features": 3, "n_features_source": "fit", "n_outputs": 1, "n_samples": 400,
-         "out_activation": "identity", "out_activation_source": "estimator-type", "x_dtype": "float64"}
+    f = {
+        "estimator": "MLPRegressor",
+        "origin": "sk.py:9",
+        "pipeline_steps": [],
+        "params": copy.deepcopy(PARAMS),
+        "fitted": False,
+        "n_features": 3,
+        "n_features_source": "fit",
+        "n_outputs": 1,
+        "n_samples": 400,
+        "out_activation": "identity",
+        "out_activation_source": "estimator-type",
+        "x_dtype": "float64",
+    }
     for k, v in over.items():
         if k in PARAMS:
             f["params"][k] = v
@@ -35,8 +63,14 @@ def sk_graph(**over):
 
 def keras_like(g, **recipe_over):
     """The Keras side: the sklearn graph itself (a perfect port), then edited per test."""
-    k = replace(g, framework="keras", cls="Sequential", spec="k.py", name="model",
-                recipe={**copy.deepcopy(g.recipe), **recipe_over})
+    k = replace(
+        g,
+        framework="keras",
+        cls="Sequential",
+        spec="k.py",
+        name="model",
+        recipe={**copy.deepcopy(g.recipe), **recipe_over},
+    )
     k.recipe.pop("sklearn", None)
     k.recipe.pop("plan", None)
     return k
@@ -80,7 +114,7 @@ def test_lbfgs_has_no_keras_equivalent():
 
 
 def test_pipeline_and_width_from_keras_are_info():
-    from kerasdiff.load.sklearn_loader import complete_with
+    from kerasdiff.load.sklearn import SklearnFramework
 
     g = sk_graph(pipeline_steps=["StandardScaler"], n_features=None, n_features_source=None)
     k = keras_like(sk_graph())
@@ -88,7 +122,7 @@ def test_pipeline_and_width_from_keras_are_info():
     by_code = {f.code: f for f in found}
     assert by_code["KD409"].severity == "info" and "StandardScaler" in by_code["KD409"].message
     assert by_code["KD410"].severity == "info" and "3" in by_code["KD410"].message
-    assert complete_with(g, k).inputs[0].shape == (None, 3)
+    assert SklearnFramework().complete(g, k).inputs[0].shape == (None, 3)
 
 
 def test_classifier_output_activation():
@@ -120,13 +154,24 @@ def test_keras_side_without_fit_does_not_guess_fit_defaults():
 def test_hand_built_keras_mlp_reports_the_big_five():
     g = sk_graph(activation="logistic", solver="sgd", alpha=1.0)
     k = chain(dense("dense", 8, "sigmoid", 3), dense("dense_1", 1, "linear", 8), cls="Sequential", name="k")
-    k = replace(k, recipe={"run": "2:k.py", "seeds": [{"fn": "keras.utils.set_random_seed", "value": 0}],
-                           "compile": {"optimizer": {"class": "SGD", "given_as": "object", "config": {
-                               "learning_rate": 0.001, "momentum": 0.9, "nesterov": True}},
-                               "outputs": ["dense_1"], "loss": [{"name": "mean_squared_error",
-                                                                  "config": {"reduction": "sum_over_batch_size"}}],
-                               "loss_weights": [1.0]},
-                           "fit": {"batch_size": 200, "epochs": 50, "shuffle": False, "callbacks": []}})
+    k = replace(
+        k,
+        recipe={
+            "run": "2:k.py",
+            "seeds": [{"fn": "keras.utils.set_random_seed", "value": 0}],
+            "compile": {
+                "optimizer": {
+                    "class": "SGD",
+                    "given_as": "object",
+                    "config": {"learning_rate": 0.001, "momentum": 0.9, "nesterov": True},
+                },
+                "outputs": ["dense_1"],
+                "loss": [{"name": "mean_squared_error", "config": {"reduction": "sum_over_batch_size"}}],
+                "loss_weights": [1.0],
+            },
+            "fit": {"batch_size": 200, "epochs": 50, "shuffle": False, "callbacks": []},
+        },
+    )
     found = compare_graphs(g, k).findings
     sem_codes = [f.code for f in found if f.kind == "framework-semantics"]
     assert found[0].kind == "framework-semantics"
@@ -138,18 +183,34 @@ def test_port_mistakes_are_one_finding_per_code_with_per_layer_rows():
     """Every Dense of the port keeps Keras's initializers: ONE KD111 listing the 4 settings."""
     g = sk_graph(activation="logistic", solver="sgd", alpha=1.0)
     k = chain(dense("dense", 8, "sigmoid", 3), dense("dense_1", 1, "linear", 8), cls="Sequential", name="k")
-    k = replace(k, recipe={"compile": {"optimizer": {"class": "SGD", "given_as": "object", "config": {
-        "learning_rate": 0.001, "momentum": 0.9, "nesterov": True}}, "outputs": ["dense_1"],
-        "loss": [{"name": "mean_squared_error", "config": {}}], "loss_weights": [1.0]},
-        "fit": {"batch_size": 200, "epochs": 50, "shuffle": False, "callbacks": []}})
+    k = replace(
+        k,
+        recipe={
+            "compile": {
+                "optimizer": {
+                    "class": "SGD",
+                    "given_as": "object",
+                    "config": {"learning_rate": 0.001, "momentum": 0.9, "nesterov": True},
+                },
+                "outputs": ["dense_1"],
+                "loss": [{"name": "mean_squared_error", "config": {}}],
+                "loss_weights": [1.0],
+            },
+            "fit": {"batch_size": 200, "epochs": 50, "shuffle": False, "callbacks": []},
+        },
+    )
     found = compare_graphs(g, k).findings
     # one cause, one finding: the per-layer initializer differences sit under KD403
     assert "KD111" not in [f.code for f in found]
     kd403 = [f for f in found if f.code == "KD403"]
     assert len(kd403) == 1 and kd403[0].related == ("KD111",)
     rows = kd403[0].details
-    assert [(r[0], r[2]) for r in rows] == [("dense", "kernel_initializer"), ("dense", "bias_initializer"),
-                                            ("dense_1", "kernel_initializer"), ("dense_1", "bias_initializer")]
+    assert [(r[0], r[2]) for r in rows] == [
+        ("dense", "kernel_initializer"),
+        ("dense", "bias_initializer"),
+        ("dense_1", "kernel_initializer"),
+        ("dense_1", "bias_initializer"),
+    ]
     assert rows[0][3]["class"] == "RandomUniform" and rows[0][4]["class"] == "GlorotUniform"
     assert kd403[0].to_dict()["details"][1]["b_value"]["class"] == "Zeros"
     assert kd403[0].to_dict()["related"] == ["KD111"]

@@ -18,6 +18,8 @@ from click.testing import CliRunner
 
 from kerasdiff.cli import cli
 
+pytestmark = pytest.mark.keras  # real workers / real Keras models
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIX = os.path.join(HERE, "fixtures", "loader")
 
@@ -57,13 +59,14 @@ def saved(tmp_path_factory):
         model.save(str(d / f"{stem}.keras"))
         model.save(str(d / f"{stem}.h5"))
         (d / f"{stem}.json").write_text(model.to_json())
-    lam = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Lambda(lambda t: t * 2.0),
-                            keras.layers.Dense(1)])
+    lam = keras.Sequential(
+        [keras.Input(shape=(3,)), keras.layers.Lambda(lambda t: t * 2.0), keras.layers.Dense(1)]
+    )
     lam.save(str(d / "lambda.keras"))
     (d / "garbage.keras").write_bytes(b"not a zip at all")
     (d / "garbage.h5").write_bytes(b"\x00garbage that is not HDF5" * 10)
     (d / "broken.json").write_text('{"class_name": "Sequential", "config": ')
-    (d / "layer.json").write_text('[1, 2, 3]')
+    (d / "layer.json").write_text("[1, 2, 3]")
     return d
 
 
@@ -92,26 +95,42 @@ def test_cheap_bad_specs_fail_before_any_worker(saved):
     assert time.perf_counter() - t0 < 10, "cheap checks must not start TensorFlow workers"
 
 
-@pytest.mark.parametrize("spec, needles", [
-    ("raises.py", ["raises.py:6", "KeyError", "'hiden'"]),
-    ("no_model.py", ["no_model.py", "no Keras model found", "build_model()"]),
-    ("several.py", ["several.py", "2 models found", "several.py:small", "several.py:large",
-                    "FILE.py:NAME"]),
-    ("several.py:nope", ["several.py:nope", "no module-level name 'nope'", "several.py:small"]),
-    ("several.py:answer", ["several.py:answer", "'answer' is an int, not a Keras model"]),
-    ("several.py:build", ["several.py:build", "build() needs arguments (units)", "defaults"]),
-    ("reads_stdin.py", ["reads_stdin.py:4", "reads standard input"]),
-    ("exits.py", ["exits.py:8", "sys.exit(3)", "__main__"]),
-])
+@pytest.mark.parametrize(
+    "spec, needles",
+    [
+        ("raises.py", ["raises.py:6", "KeyError", "'hiden'"]),
+        (
+            "no_model.py",
+            [
+                "no_model.py",
+                "no model found at module level (a Keras model or a scikit-learn MLP)",
+                "build_model()",
+            ],
+        ),
+        (
+            "several.py",
+            ["several.py", "2 models found", "several.py:small", "several.py:large", "FILE.py:NAME"],
+        ),
+        ("several.py:nope", ["several.py:nope", "no module-level name 'nope'", "several.py:small"]),
+        ("several.py:answer", ["several.py:answer", "'answer' is an int, not a Keras model"]),
+        ("several.py:build", ["several.py:build", "build() needs arguments (units)", "defaults"]),
+        ("reads_stdin.py", ["reads_stdin.py:4", "reads standard input"]),
+        ("exits.py", ["exits.py:8", "sys.exit(3)", "__main__"]),
+    ],
+)
 def test_script_trouble_is_one_line(spec, needles):
     # The same file named twice runs in one worker: one TensorFlow start per case.
     assert_trouble(run(fx(spec), fx(spec)), *needles)
 
 
 def test_lambda_in_saved_file_is_refused_before_loading(saved):
-    line = assert_trouble(run(str(saved / "lambda.keras"), str(saved / "lambda.keras")),
-                          "lambda.keras", "layer 'lambda' (Lambda)", "never runs code",
-                          "compare the script")
+    line = assert_trouble(
+        run(str(saved / "lambda.keras"), str(saved / "lambda.keras")),
+        "lambda.keras",
+        "layer 'lambda' (Lambda)",
+        "never runs code",
+        "compare the script",
+    )
     assert len(line) < 300
 
 
@@ -128,7 +147,7 @@ def test_verbose_shows_script_output_and_traceback():
     assert "reading the layer sizes" in result.stderr  # the script's captured print
     assert "Traceback (most recent call last)" in result.stderr
     assert 'raises.py", line 6' in result.stderr
-    assert "kerasdiff/load/runner.py" not in result.stderr  # starts at the user's code
+    assert "kerasdiff/load/script.py" not in result.stderr  # starts at the user's code
     assert result.stderr.strip().splitlines()[-1].startswith("kerasdiff: ")
 
 
@@ -140,14 +159,19 @@ def _json(result) -> dict:
     return json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("stem, suffix", [
-    ("small", ".keras"), ("small", ".h5"), ("small", ".json"), ("small_sequential", ".keras"),
-])
+@pytest.mark.parametrize(
+    "stem, suffix",
+    [
+        ("small", ".keras"),
+        ("small", ".h5"),
+        ("small", ".json"),
+        ("small_sequential", ".keras"),
+    ],
+)
 def test_saved_file_equals_the_script_that_built_it(saved, stem, suffix):
     """A functional model in every format, and a Sequential with an implicit input (input_shape=,
     which a saved file records as an InputLayer: an info finding only)."""
-    result = run("--format", "json", "--fail-on", "warning", fx(stem + ".py"),
-                 str(saved / (stem + suffix)))
+    result = run("--format", "json", "--fail-on", "warning", fx(stem + ".py"), str(saved / (stem + suffix)))
     report = _json(result)
     assert result.exit_code == 0, report["findings"]
     assert report["equivalent"] is True
@@ -196,13 +220,21 @@ def test_global_dtype_policy_does_not_leak_to_the_other_side():
 
 
 def test_python_m_kerasdiff_version_without_tensorflow():
-    out = subprocess.run([sys.executable, "-m", "kerasdiff", "--version"], capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "kerasdiff", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0 and out.stdout.startswith("kerasdiff ")
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys; from kerasdiff.cli import main; rc = main(['--version']);"
-         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules; sys.exit(rc)"],
-        capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from kerasdiff.cli import main; rc = main(['--version']);"
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules; sys.exit(rc)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.returncode == 0, probe.stderr
 
 

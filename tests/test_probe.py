@@ -8,11 +8,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from graphs import chain, dense, layer, mlp
 
+from graphs import chain, dense, layer, mlp
 from kerasdiff import probe
-from kerasdiff.engine import compare_graphs, with_probe
+from kerasdiff.align import align
+from kerasdiff.engine import compare_graphs, probe_reason
 from kerasdiff.graph import InputSpec, Weight
+
+
+def plan(a, b):
+    """The probe plans on the comparison's own alignment (built once)."""
+    return probe.plan(align(a, b))
 
 
 def weighted(g):
@@ -29,9 +35,14 @@ def weighted(g):
 
 def test_plan_copies_every_aligned_layer_and_folds_activations():
     a = weighted(chain(dense("dense", 4, "relu"), dense("dense_1", 2, "linear", 4)))
-    b = weighted(chain(dense("d7", 4, "linear"), layer("activation", "Activation", (None, 4), activation="relu"),
-                       dense("d8", 2, "linear", 4)))
-    p = probe.plan(a, b)
+    b = weighted(
+        chain(
+            dense("d7", 4, "linear"),
+            layer("activation", "Activation", (None, 4), activation="relu"),
+            dense("d8", 2, "linear", 4),
+        )
+    )
+    p = plan(a, b)
     assert not isinstance(p, str), p
     assert p.weight_map == {"d7": "dense", "d8": "dense_1"}
     # A's folded Dense(relu) is compared with B's Activation output, not with B's linear Dense
@@ -41,8 +52,9 @@ def test_plan_copies_every_aligned_layer_and_folds_activations():
 
 
 def test_inputs_are_seeded_dtype_aware_and_respect_embedding_size():
-    g = chain(layer("embedding", "Embedding", (None, 8, 4), 20, input_dim=5, output_dim=4),
-              input_shape=(None, None))
+    g = chain(
+        layer("embedding", "Embedding", (None, 8, 4), 20, input_dim=5, output_dim=4), input_shape=(None, None)
+    )
     g = replace(g, inputs=(InputSpec("tokens", (None, None), "int32"),))
     x1, desc = probe.make_inputs(g)
     x2, _ = probe.make_inputs(g)
@@ -53,33 +65,44 @@ def test_inputs_are_seeded_dtype_aware_and_respect_embedding_size():
 
 
 def test_plan_refuses_what_no_input_fits():
-    assert "input shapes differ" in probe.plan(mlp(), replace(mlp(), inputs=(InputSpec("x", (None, 7)),)))
+    assert "input shapes differ" in plan(mlp(), replace(mlp(), inputs=(InputSpec("x", (None, 7)),)))
     two = replace(mlp(), inputs=(InputSpec("x", (None, 3)), InputSpec("y", (None, 3))))
-    assert "different inputs" in probe.plan(mlp(), two)
-    assert "scikit-learn" in probe.plan(replace(mlp(), framework="sklearn"), mlp())
+    assert "different inputs" in plan(mlp(), two)
+    assert (
+        probe_reason(replace(mlp(), framework="sklearn"), replace(mlp(), framework="keras"))
+        == "the probe cannot run a scikit-learn MLP"
+    )
     text = replace(mlp(), inputs=(InputSpec("s", (None, 1), "string"),))
-    assert "string" in probe.plan(text, text)
+    assert "string" in plan(text, text)
 
 
 def test_plan_notes_weights_that_cannot_be_copied():
     a = weighted(mlp())
-    b = weighted(chain(dense("dense", 8, "relu", 3), dense("dense_1", 8, "relu", 8),
-                       dense("extra", 6, "tanh", 8), dense("dense_2", 5, "linear", 6)))
-    p = probe.plan(a, b)
+    b = weighted(
+        chain(
+            dense("dense", 8, "relu", 3),
+            dense("dense_1", 8, "relu", 8),
+            dense("extra", 6, "tanh", 8),
+            dense("dense_2", 5, "linear", 6),
+        )
+    )
+    p = plan(a, b)
     assert p.weight_map == {"dense": "dense", "dense_1": "dense_1"}, p.weight_map
     assert "dense_2 -> dense_2: weight shapes differ, B keeps its own weights" in p.notes
     assert any("keep their own: extra, dense_2" in n for n in p.notes), p.notes
 
 
 def _recording(values: dict) -> tuple:
-    meta = {k: [{"shape": list(v.shape), "dtype": "float32", "sampled": False, "nonfinite": 0}]
-            for k, v in values.items()}
+    meta = {
+        k: [{"shape": list(v.shape), "dtype": "float32", "sampled": False, "nonfinite": 0}]
+        for k, v in values.items()
+    }
     return meta, {f"{k}__0": v.astype(np.float64).reshape(-1) for k, v in values.items()}
 
 
 def test_compare_finds_the_first_divergent_layer():
     a = weighted(mlp())
-    p = probe.plan(a, a)
+    p = plan(a, a)
     x = np.ones((2, 8))
     rec_a = _recording({"c0": x, "c1": x, "c2": np.ones((2, 5)), "model": np.ones((2, 5))})
     rec_b = _recording({"c0": x, "c1": x + 0.5, "c2": np.ones((2, 5)) * 3, "model": np.ones((2, 5)) * 3})
@@ -95,13 +118,16 @@ def test_compare_finds_the_first_divergent_layer():
 
 
 def test_unexplained_divergence_becomes_kd501_and_explained_does_not():
-    diverged = {"ran": True, "equal": False, "first_divergence": {"a_path": "dense_1", "b_path": "dense_1",
-                                                                  "max_abs_diff": 0.5}}
-    quiet = with_probe(compare_graphs(mlp(), mlp()), diverged)
+    diverged = {
+        "ran": True,
+        "equal": False,
+        "first_divergence": {"a_path": "dense_1", "b_path": "dense_1", "max_abs_diff": 0.5},
+    }
+    quiet = compare_graphs(mlp(), mlp(), probe=diverged)
     assert [f.code for f in quiet.findings] == ["KD501"] and not quiet.equivalent
     assert quiet.findings[0].a_source == "model.py:6" and quiet.probe is diverged
-    loud = with_probe(compare_graphs(mlp(), mlp("relu")), diverged)
+    loud = compare_graphs(mlp(), mlp("relu"), probe=diverged)
     assert [f.code for f in loud.findings] == ["KD101"]
-    hidden = with_probe(compare_graphs(mlp(), mlp()), diverged, ignore=["KD501"])
+    hidden = compare_graphs(mlp(), mlp(), probe=diverged, ignore=["KD501"])
     assert hidden.findings == () and hidden.ignored == 1
-    assert with_probe(compare_graphs(mlp(), mlp()), probe.not_run("x")).findings == ()
+    assert compare_graphs(mlp(), mlp(), probe=probe.not_run("x")).findings == ()

@@ -6,13 +6,19 @@ import copy
 from dataclasses import replace
 
 from graphs import mlp
-
 from kerasdiff.engine import compare_graphs
 from kerasdiff.report import Format, render
 from kerasdiff.rules import diff_graphs
 
-ADAM = {"class": "Adam", "given_as": "object", "id": 11, "shared_with": [], "iterations": 0, "built": False,
-        "config": {"learning_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07, "amsgrad": False}}
+ADAM = {
+    "class": "Adam",
+    "given_as": "object",
+    "id": 11,
+    "shared_with": [],
+    "iterations": 0,
+    "built": False,
+    "config": {"learning_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07, "amsgrad": False},
+}
 MSE = {"name": "mean_squared_error", "config": {"reduction": "sum_over_batch_size"}}
 
 
@@ -20,15 +26,37 @@ def recipe(**over):
     r = {
         "run": "1:/x/train.py",
         "seeds": [{"fn": "keras.utils.set_random_seed", "value": 1, "origin": "train.py:3"}],
-        "compile": {"origin": "train.py:20", "count": 1, "optimizer": copy.deepcopy(ADAM),
-                    "outputs": ["dense_2"], "loss": [MSE], "loss_given_as": "single", "loss_weights": [1.0],
-                    "loss_weights_given_as": "none", "metrics": [["mean_absolute_error"]],
-                    "weighted_metrics": [[]], "run_eagerly": False, "jit_compile": "auto",
-                    "steps_per_execution": 1},
-        "fit": {"origin": "train.py:30", "count": 1, "batch_size": 32, "batch_size_given": False, "epochs": 5,
-                "shuffle": True, "validation_split": 0.0, "validation_data": False, "class_weight": None,
-                "sample_weight": False, "steps_per_epoch": None, "initial_epoch": 0, "x_rows": 100,
-                "callbacks": [{"class": "EarlyStopping", "config": {"monitor": "val_loss", "patience": 3}}]},
+        "compile": {
+            "origin": "train.py:20",
+            "count": 1,
+            "optimizer": copy.deepcopy(ADAM),
+            "outputs": ["dense_2"],
+            "loss": [MSE],
+            "loss_given_as": "single",
+            "loss_weights": [1.0],
+            "loss_weights_given_as": "none",
+            "metrics": [["mean_absolute_error"]],
+            "weighted_metrics": [[]],
+            "run_eagerly": False,
+            "jit_compile": "auto",
+            "steps_per_execution": 1,
+        },
+        "fit": {
+            "origin": "train.py:30",
+            "count": 1,
+            "batch_size": 32,
+            "batch_size_given": False,
+            "epochs": 5,
+            "shuffle": True,
+            "validation_split": 0.0,
+            "validation_data": False,
+            "class_weight": None,
+            "sample_weight": False,
+            "steps_per_epoch": None,
+            "initial_epoch": 0,
+            "x_rows": 100,
+            "callbacks": [{"class": "EarlyStopping", "config": {"monitor": "val_loss", "patience": 3}}],
+        },
     }
     for path, value in over.items():
         node = r
@@ -43,8 +71,9 @@ def pair(ra, rb, name_a="functional", name_b="sequen", same_instance=False):
     """Two models of one script run; each has its own optimizer object unless same_instance."""
     if not same_instance and rb.get("compile") and ra.get("compile"):
         rb["compile"]["optimizer"]["id"] = ra["compile"]["optimizer"]["id"] + 1
-    return replace(mlp(), recipe=ra, name=name_a, spec="train.py:" + name_a), \
-        replace(mlp(), recipe=rb, name=name_b, spec="train.py:" + name_b)
+    return replace(mlp(), recipe=ra, name=name_a, spec="train.py:" + name_a), replace(
+        mlp(), recipe=rb, name=name_b, spec="train.py:" + name_b
+    )
 
 
 def codes(ra, rb):
@@ -83,7 +112,10 @@ def test_optimizer_class_and_settings():
     assert codes(recipe(), rb) == ["KD301"]
     rb = recipe()
     rb["compile"]["optimizer"]["config"]["epsilon"] = 1e-08
-    rb["compile"]["optimizer"]["config"]["learning_rate"] = {"class": "ExponentialDecay", "config": {"decay_steps": 10}}
+    rb["compile"]["optimizer"]["config"]["learning_rate"] = {
+        "class": "ExponentialDecay",
+        "config": {"decay_steps": 10},
+    }
     found = diff_graphs(*pair(recipe(), rb))
     assert sorted(f.a_path for f in found) == ["compile.optimizer.epsilon", "compile.optimizer.learning_rate"]
     assert {f.code for f in found} == {"KD302"}
@@ -98,10 +130,18 @@ def test_loss_and_from_logits():
 
 def test_loss_weights_list_vs_dict():
     three = ["age", "income", "gender"]
-    ra = recipe(compile__outputs=three, compile__loss=[MSE] * 3, compile__loss_weights=[0.25, 1.0, 10.0],
-                compile__loss_weights_given_as="list")
-    rb = recipe(compile__outputs=three, compile__loss=[MSE] * 3, compile__loss_weights=[0.25, 1.0, 10.0],
-                compile__loss_weights_given_as="dict")
+    ra = recipe(
+        compile__outputs=three,
+        compile__loss=[MSE] * 3,
+        compile__loss_weights=[0.25, 1.0, 10.0],
+        compile__loss_weights_given_as="list",
+    )
+    rb = recipe(
+        compile__outputs=three,
+        compile__loss=[MSE] * 3,
+        compile__loss_weights=[0.25, 1.0, 10.0],
+        compile__loss_weights_given_as="dict",
+    )
     found = diff_graphs(*pair(ra, rb))
     assert [(f.code, f.severity) for f in found] == [("KD323", "info")]
     rb["compile"]["loss_weights"] = [10.0, 1.0, 0.25]
@@ -117,11 +157,15 @@ def test_metrics_are_a_warning():
 
 
 def test_fit_settings_and_callbacks():
-    rb = recipe(fit__batch_size=256, fit__callbacks=[{"class": "EarlyStopping",
-                                                     "config": {"monitor": "val_loss", "patience": 10}}])
+    rb = recipe(
+        fit__batch_size=256,
+        fit__callbacks=[{"class": "EarlyStopping", "config": {"monitor": "val_loss", "patience": 10}}],
+    )
     found = diff_graphs(*pair(recipe(), rb))
     assert sorted((f.code, f.a_path) for f in found) == [
-        ("KD341", "fit.batch_size"), ("KD342", "fit.callbacks.EarlyStopping.patience")]
+        ("KD341", "fit.batch_size"),
+        ("KD342", "fit.callbacks.EarlyStopping.patience"),
+    ]
     rb = recipe(fit__callbacks=[])
     found = diff_graphs(*pair(recipe(), rb))
     assert [f.code for f in found] == ["KD342"] and "A's fit only" in found[0].message

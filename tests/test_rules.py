@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from graphs import chain, dense, layer, mlp, siamese
-
 from kerasdiff.graph import Graph
 from kerasdiff.rules import diff_graphs
 
@@ -46,8 +45,11 @@ def test_user_given_name_difference_is_info_only():
 
 def test_dense_activation_equals_dense_plus_activation_layer():
     a = chain(dense("dense", 4, "relu"), dense("dense_1", 2, "linear", 4))
-    b = chain(dense("dense", 4, "linear"), layer("activation", "Activation", (None, 4), activation="relu"),
-              dense("dense_1", 2, "linear", 4))
+    b = chain(
+        dense("dense", 4, "linear"),
+        layer("activation", "Activation", (None, 4), activation="relu"),
+        dense("dense_1", 2, "linear", 4),
+    )
     found = diff_graphs(a, b)
     assert [f.severity for f in found] == ["info"]
     assert found[0].code == "KD102"
@@ -56,15 +58,22 @@ def test_dense_activation_equals_dense_plus_activation_layer():
 
 def test_activation_layer_not_folded_when_layer_already_has_activation():
     a = chain(dense("dense", 4, "relu"), dense("dense_1", 2, "linear", 4))
-    b = chain(dense("dense", 4, "relu"), layer("activation", "Activation", (None, 4), activation="relu"),
-              dense("dense_1", 2, "linear", 4))
+    b = chain(
+        dense("dense", 4, "relu"),
+        layer("activation", "Activation", (None, 4), activation="relu"),
+        dense("dense_1", 2, "linear", 4),
+    )
     assert codes(a, b) == ["KD162"]
 
 
 def test_inserted_dropout_is_one_missing_layer_finding():
     a = mlp()
-    b = chain(dense("dense", 8, "relu"), layer("dropout", "Dropout", (None, 8), rate=0.5),
-              dense("dense_1", 8, "relu", 8), dense("dense_2", 5, "linear", 8))
+    b = chain(
+        dense("dense", 8, "relu"),
+        layer("dropout", "Dropout", (None, 8), rate=0.5),
+        dense("dense_1", 8, "relu", 8),
+        dense("dense_2", 5, "linear", 8),
+    )
     found = diff_graphs(a, b)
     assert [f.code for f in found] == ["KD162"]
     assert "Dropout" in found[0].message and "after dense" in found[0].message
@@ -73,8 +82,12 @@ def test_inserted_dropout_is_one_missing_layer_finding():
 
 def test_zero_rate_dropout_is_info():
     a = mlp()
-    b = chain(dense("dense", 8, "relu"), layer("dropout", "Dropout", (None, 8), rate=0.0),
-              dense("dense_1", 8, "relu", 8), dense("dense_2", 5, "linear", 8))
+    b = chain(
+        dense("dense", 8, "relu"),
+        layer("dropout", "Dropout", (None, 8), rate=0.0),
+        dense("dense_1", 8, "relu", 8),
+        dense("dense_2", 5, "linear", 8),
+    )
     assert [(f.code, f.severity) for f in diff_graphs(a, b)] == [("KD163", "info")]
 
 
@@ -109,12 +122,18 @@ def test_initializer_class_vs_seed():
 def test_custom_regularizer_same_name_different_source():
     r1 = {"callable": "my_reg", "source": "aaaaaaaaaaaa"}
     r2 = {"callable": "my_reg", "source": "bbbbbbbbbbbb"}
-    found = diff_graphs(chain(dense("dense", 4, kernel_regularizer=r1)),
-                        chain(dense("dense", 4, kernel_regularizer=r2)))
+    found = diff_graphs(
+        chain(dense("dense", 4, kernel_regularizer=r1)), chain(dense("dense", 4, kernel_regularizer=r2))
+    )
     assert [f.code for f in found] == ["KD121"]
     assert "different source" in found[0].message
-    assert diff_graphs(chain(dense("dense", 4, kernel_regularizer=r1)),
-                       chain(dense("dense", 4, kernel_regularizer=dict(r1)))) == []
+    assert (
+        diff_graphs(
+            chain(dense("dense", 4, kernel_regularizer=r1)),
+            chain(dense("dense", 4, kernel_regularizer=dict(r1))),
+        )
+        == []
+    )
 
 
 def test_dtype_and_trainable():
@@ -125,8 +144,12 @@ def test_dtype_and_trainable():
 
 def test_input_shape_change_is_root_with_consequences():
     a = mlp()
-    b = chain(dense("dense", 8, "relu", 4), dense("dense_1", 8, "relu", 8), dense("dense_2", 5, "linear", 8),
-              input_shape=(None, 4))
+    b = chain(
+        dense("dense", 8, "relu", 4),
+        dense("dense_1", 8, "relu", 8),
+        dense("dense_2", 5, "linear", 8),
+        input_shape=(None, 4),
+    )
     found = diff_graphs(a, b)
     assert [f.code for f in found] == ["KD191"]
     assert any("dense: params 32 -> 40" in c for c in found[0].consequences)
@@ -165,8 +188,10 @@ def test_input_count_differs():
 
 def test_errors_before_warnings_before_info():
     a = chain(dense("dense", 4, "relu"), dense("dense_1", 2, "linear", 4), implicit=True, cls="Sequential")
-    b = chain(dense("dense", 4, "relu", kernel_initializer={"class": "GlorotUniform", "config": {"seed": 1}}),
-              dense("dense_1", 2, "sigmoid", 4))
+    b = chain(
+        dense("dense", 4, "relu", kernel_initializer={"class": "GlorotUniform", "config": {"seed": 1}}),
+        dense("dense_1", 2, "sigmoid", 4),
+    )
     sev = [f.severity for f in diff_graphs(a, b)]
     assert sev == sorted(sev, key=["error", "warning", "info"].index)
     assert sev[0] == "error" and "warning" in sev and "info" in sev
@@ -176,8 +201,10 @@ def test_symmetry_on_examples():
     pairs = [(mlp("linear"), mlp("relu")), (siamese(True), siamese(False)), (mlp(), mlp(hidden=4))]
     for a, b in pairs:
         ab = sorted((f.code, f.severity) for f in diff_graphs(a, b))
-        ba = sorted((f.code.replace("KD161", "X").replace("KD162", "KD161").replace("X", "KD162"), f.severity)
-                    for f in diff_graphs(b, a))
+        ba = sorted(
+            (f.code.replace("KD161", "X").replace("KD162", "KD161").replace("X", "KD162"), f.severity)
+            for f in diff_graphs(b, a)
+        )
         assert ab == ba
 
 
@@ -204,9 +231,11 @@ def test_same_change_on_several_layers_is_one_finding():
     """B sets he_normal on every Dense: one KD111 naming the layers, with a row per layer."""
     he = {"class": "HeNormal", "config": {"seed": None}}
     a = mlp()
-    b = chain(dense("dense", 8, "relu", 3, kernel_initializer=he),
-              dense("dense_1", 8, "relu", 8, kernel_initializer=he),
-              dense("dense_2", 5, "linear", 8, kernel_initializer=he))
+    b = chain(
+        dense("dense", 8, "relu", 3, kernel_initializer=he),
+        dense("dense_1", 8, "relu", 8, kernel_initializer=he),
+        dense("dense_2", 5, "linear", 8, kernel_initializer=he),
+    )
     found = diff_graphs(a, b)
     assert [f.code for f in found] == ["KD111"]
     f = found[0]
@@ -214,8 +243,11 @@ def test_same_change_on_several_layers_is_one_finding():
     assert [d[0] for d in f.details] == ["dense", "dense_1", "dense_2"]
     assert f.b_value == he and f.a_path.startswith("dense (+2 more")
     # different values on different layers stay separate findings
-    b2 = chain(dense("dense", 8, "relu", 3, kernel_initializer=he), dense("dense_1", 8, "tanh", 8),
-               dense("dense_2", 5, "linear", 8))
+    b2 = chain(
+        dense("dense", 8, "relu", 3, kernel_initializer=he),
+        dense("dense_1", 8, "tanh", 8),
+        dense("dense_2", 5, "linear", 8),
+    )
     assert sorted(f.code for f in diff_graphs(a, b2)) == ["KD101", "KD111"]
     assert diff_graphs(b, a)[0].details and len(diff_graphs(b, a)) == 1
 
@@ -233,8 +265,13 @@ def _bn(key):
 
 
 def test_activation_moved_before_batchnorm_is_one_finding():
-    a = chain(_conv("conv"), _bn("bn"), layer("re_lu", "ReLU", (None, 8, 8, 4)), _pool(),
-              input_shape=(None, 8, 8, 1))
+    a = chain(
+        _conv("conv"),
+        _bn("bn"),
+        layer("re_lu", "ReLU", (None, 8, 8, 4)),
+        _pool(),
+        input_shape=(None, 8, 8, 1),
+    )
     b = chain(_conv("conv", "relu"), _bn("bn"), _pool(), input_shape=(None, 8, 8, 1))
     found = diff_graphs(a, b)
     assert [f.code for f in found] == ["KD103"], [(f.code, f.message) for f in found]
@@ -243,8 +280,13 @@ def test_activation_moved_before_batchnorm_is_one_finding():
 
 
 def test_missing_batchnorm_between_layer_and_its_activation_is_one_finding():
-    a = chain(_conv("conv"), _bn("bn"), layer("re_lu", "ReLU", (None, 8, 8, 4)), _pool(),
-              input_shape=(None, 8, 8, 1))
+    a = chain(
+        _conv("conv"),
+        _bn("bn"),
+        layer("re_lu", "ReLU", (None, 8, 8, 4)),
+        _pool(),
+        input_shape=(None, 8, 8, 1),
+    )
     b = chain(_conv("conv", "relu"), _pool(), input_shape=(None, 8, 8, 1))
     found = diff_graphs(a, b)
     assert [f.code for f in found] == ["KD161"], [(f.code, f.message) for f in found]

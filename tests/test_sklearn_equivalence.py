@@ -17,8 +17,8 @@ import pytest
 pytest.importorskip("sklearn")
 keras = pytest.importorskip("keras")
 
-from kerasdiff import sklearn_semantics as sem  # noqa: E402
-from kerasdiff.emit import emit_keras  # noqa: E402
+from kerasdiff.load.sklearn import semantics as sem  # noqa: E402
+from kerasdiff.load.sklearn.emit import emit_keras  # noqa: E402
 
 pytestmark = pytest.mark.keras
 
@@ -52,10 +52,20 @@ def _capture_init(est):
 def _exec_emitted(est, n_samples, n_features, y):
     from sklearn.utils.multiclass import type_of_target
 
-    kind = {"continuous": "continuous", "continuous-multioutput": "continuous", "binary": "binary",
-            "multiclass": "multiclass", "multilabel-indicator": "multilabel"}[type_of_target(y)]
-    fit_info = {"n_samples": n_samples, "n_features": n_features, "x_dtype": "float64",
-                "y_shape": list(np.shape(y)), "y_kind": kind}
+    kind = {
+        "continuous": "continuous",
+        "continuous-multioutput": "continuous",
+        "binary": "binary",
+        "multiclass": "multiclass",
+        "multilabel-indicator": "multilabel",
+    }[type_of_target(y)]
+    fit_info = {
+        "n_samples": n_samples,
+        "n_features": n_features,
+        "x_dtype": "float64",
+        "y_shape": list(np.shape(y)),
+        "y_kind": kind,
+    }
     plan = sem.keras_plan(sem.facts_from_estimator(est, fit=fit_info))
     code = emit_keras(plan)
     ns: dict = {"__name__": "kerasdiff_emitted"}
@@ -95,9 +105,19 @@ def test_regressor_epoch_losses_match(solver, alpha):
 
     X, y = _data()
     epochs = 5
-    est = MLPRegressor(hidden_layer_sizes=(8, 6), activation="tanh", solver=solver, alpha=alpha,
-                       batch_size=16, learning_rate_init=0.01, max_iter=epochs, shuffle=False,
-                       random_state=3, tol=0.0, n_iter_no_change=1000)
+    est = MLPRegressor(
+        hidden_layer_sizes=(8, 6),
+        activation="tanh",
+        solver=solver,
+        alpha=alpha,
+        batch_size=16,
+        learning_rate_init=0.01,
+        max_iter=epochs,
+        shuffle=False,
+        random_state=3,
+        tol=0.0,
+        n_iter_no_change=1000,
+    )
     with pytest.warns(Warning):  # ConvergenceWarning: max_iter reached (on purpose)
         plan, ns, drawn, sk, kr = _run_pair(est, X, y, epochs)
     # the numpy redraw in the emitted code is sklearn's own init
@@ -119,9 +139,18 @@ def test_regressor_default_init_via_random_state(activation):
 
     X, y = _data(n=40, k=1)
     y = y.ravel()
-    est = MLPRegressor(hidden_layer_sizes=(5,), activation=activation, solver="adam", alpha=0.001,
-                       batch_size=20, max_iter=4, shuffle=False, random_state=7, tol=0.0,
-                       n_iter_no_change=1000)
+    est = MLPRegressor(
+        hidden_layer_sizes=(5,),
+        activation=activation,
+        solver="adam",
+        alpha=0.001,
+        batch_size=20,
+        max_iter=4,
+        shuffle=False,
+        random_state=7,
+        tol=0.0,
+        n_iter_no_change=1000,
+    )
     with pytest.warns(Warning):
         est.fit(X, y)
     plan, ns = _exec_emitted(est, 40, 3, y)
@@ -139,9 +168,19 @@ def test_binary_classifier_epoch_losses_match():
     rs = np.random.RandomState(1)
     X = rs.normal(size=(64, 3))
     y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
-    est = MLPClassifier(hidden_layer_sizes=(6,), activation="relu", solver="adam", alpha=0.01,
-                        batch_size=16, learning_rate_init=0.01, max_iter=5, shuffle=False,
-                        random_state=0, tol=0.0, n_iter_no_change=1000)
+    est = MLPClassifier(
+        hidden_layer_sizes=(6,),
+        activation="relu",
+        solver="adam",
+        alpha=0.01,
+        batch_size=16,
+        learning_rate_init=0.01,
+        max_iter=5,
+        shuffle=False,
+        random_state=0,
+        tol=0.0,
+        n_iter_no_change=1000,
+    )
     with pytest.warns(Warning):
         plan, ns, drawn, sk, kr = _run_pair(est, X, y, 5)
     assert plan["layers"][-1]["activation"] == "sigmoid"
@@ -155,10 +194,23 @@ def test_sgd_invscaling_schedule_matches():
     from sklearn.neural_network import MLPRegressor
 
     X, y = _data()
-    est = MLPRegressor(hidden_layer_sizes=(8,), activation="relu", solver="sgd", alpha=0.01,
-                       batch_size=32, learning_rate="invscaling", learning_rate_init=0.05,
-                       power_t=0.25, momentum=0.5, nesterovs_momentum=False, max_iter=5,
-                       shuffle=False, random_state=2, tol=0.0, n_iter_no_change=1000)
+    est = MLPRegressor(
+        hidden_layer_sizes=(8,),
+        activation="relu",
+        solver="sgd",
+        alpha=0.01,
+        batch_size=32,
+        learning_rate="invscaling",
+        learning_rate_init=0.05,
+        power_t=0.25,
+        momentum=0.5,
+        nesterovs_momentum=False,
+        max_iter=5,
+        shuffle=False,
+        random_state=2,
+        tol=0.0,
+        n_iter_no_change=1000,
+    )
     with pytest.warns(Warning):
         plan, ns, drawn, sk, kr = _run_pair(est, X, y, 5)
     assert plan["schedule"]["kind"] == "invscaling"
@@ -173,9 +225,19 @@ def test_tol_stop_stops_at_the_same_epoch():
 
     X, y = _data()
     # a large tol makes the loss "not improve" quickly: sklearn stops after n_iter_no_change + 1
-    est = MLPRegressor(hidden_layer_sizes=(8,), activation="tanh", solver="sgd", alpha=0.01,
-                       batch_size=16, learning_rate_init=0.01, max_iter=50, shuffle=False,
-                       random_state=4, tol=0.02, n_iter_no_change=3)
+    est = MLPRegressor(
+        hidden_layer_sizes=(8,),
+        activation="tanh",
+        solver="sgd",
+        alpha=0.01,
+        batch_size=16,
+        learning_rate_init=0.01,
+        max_iter=50,
+        shuffle=False,
+        random_state=4,
+        tol=0.02,
+        n_iter_no_change=3,
+    )
     plan, ns, drawn, sk, kr = _run_pair(est, X, y, 50)
     assert len(sk) < 50, "the case must trigger sklearn's tol stop"
     assert len(kr) == len(sk)
@@ -189,9 +251,20 @@ def test_adaptive_learning_rate_matches():
     from sklearn.neural_network import MLPRegressor
 
     X, y = _data()
-    est = MLPRegressor(hidden_layer_sizes=(8,), activation="tanh", solver="sgd", alpha=0.0,
-                       batch_size=16, learning_rate="adaptive", learning_rate_init=0.01,
-                       max_iter=12, shuffle=False, random_state=4, tol=0.02, n_iter_no_change=2)
+    est = MLPRegressor(
+        hidden_layer_sizes=(8,),
+        activation="tanh",
+        solver="sgd",
+        alpha=0.0,
+        batch_size=16,
+        learning_rate="adaptive",
+        learning_rate_init=0.01,
+        max_iter=12,
+        shuffle=False,
+        random_state=4,
+        tol=0.02,
+        n_iter_no_change=2,
+    )
     with pytest.warns(Warning):
         plan, ns, drawn, sk, kr = _run_pair(est, X, y, 12)
     assert est._optimizer.learning_rate < 0.01, "the case must trigger the adaptive division"
@@ -210,8 +283,18 @@ def test_emitted_script_runs_standalone(tmp_path):
     from sklearn.neural_network import MLPRegressor
 
     est = MLPRegressor(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
-    plan = sem.keras_plan(sem.facts_from_estimator(est, fit={
-        "n_samples": 50, "n_features": 3, "x_dtype": "float64", "y_shape": [50], "y_kind": "continuous"}))
+    plan = sem.keras_plan(
+        sem.facts_from_estimator(
+            est,
+            fit={
+                "n_samples": 50,
+                "n_features": 3,
+                "x_dtype": "float64",
+                "y_shape": [50],
+                "y_kind": "continuous",
+            },
+        )
+    )
     path = tmp_path / "emitted.py"
     path.write_text(emit_keras(plan))
     res = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
@@ -226,12 +309,24 @@ def test_multiclass_classifier_epoch_losses_match():
     rs = np.random.RandomState(5)
     X = rs.normal(size=(48, 4))
     y = np.argmax(X[:, :3] + 0.3 * rs.normal(size=(48, 3)), axis=1)
-    est = MLPClassifier(hidden_layer_sizes=(7,), activation="tanh", solver="sgd", alpha=0.01,
-                        batch_size=16, learning_rate_init=0.05, max_iter=5, shuffle=False,
-                        random_state=1, tol=0.0, n_iter_no_change=1000)
+    est = MLPClassifier(
+        hidden_layer_sizes=(7,),
+        activation="tanh",
+        solver="sgd",
+        alpha=0.01,
+        batch_size=16,
+        learning_rate_init=0.05,
+        max_iter=5,
+        shuffle=False,
+        random_state=1,
+        tol=0.0,
+        n_iter_no_change=1000,
+    )
     with pytest.warns(Warning):
         plan, ns, drawn, sk, kr = _run_pair(est, X, y, 5)
-    assert plan["layers"][-1]["activation"] == "softmax" and plan["loss"]["name"] == "categorical_crossentropy"
+    assert (
+        plan["layers"][-1]["activation"] == "softmax" and plan["loss"]["name"] == "categorical_crossentropy"
+    )
     err = _max_rel(sk, kr)
     MEASURED["MLPClassifier multiclass sgd alpha=0.01"] = err
     print("max relative error", "MLPClassifier multiclass sgd alpha=0.01", err)

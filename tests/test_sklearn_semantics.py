@@ -9,29 +9,38 @@ import sys
 
 import pytest
 
-from kerasdiff import sklearn_semantics as sem
-from kerasdiff.emit import emit_keras
 from kerasdiff.graph import Graph
+from kerasdiff.load.sklearn import semantics as sem
+from kerasdiff.load.sklearn.emit import emit_keras
 
-FIT_1000 = {"n_samples": 1000, "n_features": 8, "x_dtype": "float64", "y_shape": [1000],
-            "y_kind": "continuous"}
+FIT_1000 = {
+    "n_samples": 1000,
+    "n_features": 8,
+    "x_dtype": "float64",
+    "y_shape": [1000],
+    "y_kind": "continuous",
+}
 
 
 def _seed004(activation="relu", **kw):
     sk = pytest.importorskip("sklearn.neural_network")
-    params = dict(hidden_layer_sizes=(64, 64), activation=activation, solver="adam", alpha=0.01,
-                  batch_size="auto")
+    params = dict(
+        hidden_layer_sizes=(64, 64), activation=activation, solver="adam", alpha=0.01, batch_size="auto"
+    )
     params.update(kw)
     return sk.MLPRegressor(**params)
 
 
 def _by_topic(plan):
-    return {d["topic"]: d for d in plan["differences"]}
+    return {d["topic"]: d for d in sem.differences(plan)}
 
 
 def test_module_imports_without_sklearn_or_tensorflow():
-    code = ("import sys; sys.modules['sklearn'] = None; sys.modules['tensorflow'] = None; "
-            "sys.modules['keras'] = None; import kerasdiff.sklearn_semantics, kerasdiff.emit; print('ok')")
+    code = (
+        "import sys; sys.modules['sklearn'] = None; sys.modules['tensorflow'] = None; "
+        "sys.modules['keras'] = None; import kerasdiff.load.sklearn.semantics, kerasdiff.load.sklearn.emit, "
+        "kerasdiff.load.sklearn.rules; print('ok')"
+    )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0 and "ok" in res.stdout, res.stderr
 
@@ -47,22 +56,30 @@ def test_seed004_plan_numbers(activation):
     json.dumps(facts)
 
     plan = sem.keras_plan(facts)
-    assert plan["batch_size"] == 200                       # 'auto' = min(200, 1000)
+    assert plan["batch_size"] == 200  # 'auto' = min(200, 1000)
     assert plan["l2"]["keras_l2"] == pytest.approx(0.01 / (2 * 200))
-    assert plan["l2"]["last_batch"] is None                 # 1000 = 5 x 200
+    assert plan["l2"]["last_batch"] is None  # 1000 = 5 x 200
     assert plan["loss"]["name"] == "mean_squared_error" and plan["loss"]["scale"] == 0.5
     assert plan["optimizer"]["class"] == "Adam"
     assert plan["optimizer"]["config"]["epsilon"] == 1e-8
     assert plan["dtype"] == "float64"
     assert plan["epochs"] == 200
-    assert plan["stopping"] == {"tol": 1e-4, "n_iter_no_change": 10, "early_stopping": False,
-                                "validation_fraction": 0.1, "monitor": "loss", "max_iter": 200}
+    assert plan["stopping"] == {
+        "tol": 1e-4,
+        "n_iter_no_change": 10,
+        "early_stopping": False,
+        "validation_fraction": 0.1,
+        "monitor": "loss",
+        "max_iter": 200,
+    }
     factor = 2.0 if activation == "logistic" else 6.0
     fans = [(8, 64), (64, 64), (64, 1)]
     assert [l["init_limit"] for l in plan["layers"]] == pytest.approx(
-        [math.sqrt(factor / (a + b)) for a, b in fans])       # output layer uses the hidden factor too
+        [math.sqrt(factor / (a + b)) for a, b in fans]
+    )  # output layer uses the hidden factor too
     assert [l["activation"] for l in plan["layers"]] == [
-        "sigmoid" if activation == "logistic" else "relu"] * 2 + ["linear"]
+        "sigmoid" if activation == "logistic" else "relu"
+    ] * 2 + ["linear"]
 
     d = _by_topic(plan)
     assert {"loss", "l2", "init", "dtype", "optimizer", "batch_size", "epochs", "stopping"} <= set(d)
@@ -73,10 +90,9 @@ def test_seed004_plan_numbers(activation):
     assert "float64" in d["dtype"]["numbers"]
     lim0 = f"{math.sqrt(factor / 72):.6g}"
     assert lim0 in d["init"]["numbers"]
-    for diff in plan["differences"]:
-        assert set(diff) == {"topic", "kind", "sklearn", "keras", "numbers", "fix"}
-        assert diff["kind"] in ("loss", "regularizer", "optimizer", "initializer", "dtype",
-                                "training-config")
+    for diff in sem.differences(plan):
+        assert set(diff) == {"code", "topic", "kind", "sklearn", "keras", "numbers", "params"}
+        assert diff["kind"] in ("loss", "regularizer", "optimizer", "initializer", "dtype", "training-config")
 
 
 def test_partial_last_batch_and_early_stopping_n_train():
@@ -120,8 +136,10 @@ def test_classifier_output_activation_and_loss():
     assert plan["layers"][-1]["activation"] == "sigmoid" and plan["layers"][-1]["units"] == 1
     assert plan["loss"] == {"name": "binary_crossentropy", "scale": 1.0}
     assert plan["dtype"] == "float32" and "dtype" not in _by_topic(plan)
-    assert plan["optimizer"] == {"class": "SGD", "config": {"learning_rate": 0.001, "momentum": 0.9,
-                                                            "nesterov": True}}
+    assert plan["optimizer"] == {
+        "class": "SGD",
+        "config": {"learning_rate": 0.001, "momentum": 0.9, "nesterov": True},
+    }
     assert plan["schedule"]["kind"] == "invscaling" and plan["schedule"]["samples_per_epoch"] == 300
     assert plan["batch_size"] == 200 and plan["l2"]["last_batch"] == 100
 
@@ -171,9 +189,10 @@ def test_plan_to_graph_round_trips():
     assert g.inputs[0].shape == (None, 8) and g.inputs[0].dtype == "float64"
     assert g.outputs[0].ref == "c2:0" and g.calls[1].inputs == ("c0:0",)
     cfg = g.layers[0].config
-    assert cfg["kernel_initializer"] == {"class": "RandomUniform",
-                                         "config": {"minval": -math.sqrt(6 / 72),
-                                                    "maxval": math.sqrt(6 / 72), "seed": None}}
+    assert cfg["kernel_initializer"] == {
+        "class": "RandomUniform",
+        "config": {"minval": -math.sqrt(6 / 72), "maxval": math.sqrt(6 / 72), "seed": None},
+    }
     assert cfg["bias_initializer"] == cfg["kernel_initializer"]
     assert cfg["kernel_regularizer"] == {"class": "L2", "config": {"l2": 0.01 / 400}}
     assert g.layers[0].dtype == "float64"
@@ -193,8 +212,18 @@ def test_emitted_code_is_valid_python_with_the_numbers():
     plan = sem.keras_plan(sem.facts_from_estimator(_seed004(activation="logistic"), fit=FIT_1000))
     code = emit_keras(plan)
     compile(code, "<emitted>", "exec")
-    for needle in ("def build_model(", "def fit(model, X, y", 'set_floatx("float64")',
-                   "RandomUniform(-lim, lim)", "L2 = ALPHA / (2.0 * BATCH_SIZE)", "BATCH_SIZE = 200",
-                   "epsilon=1e-08", "loss_weights=0.5", "class SklearnTolStop", "TOL = 0.0001",
-                   "N_ITER_NO_CHANGE = 10", "factor = 2.0 if HIDDEN_ACTIVATION == \"logistic\""):
+    for needle in (
+        "def build_model(",
+        "def fit(model, X, y",
+        'set_floatx("float64")',
+        "RandomUniform(-lim, lim)",
+        "L2 = ALPHA / (2.0 * BATCH_SIZE)",
+        "BATCH_SIZE = 200",
+        "epsilon=1e-08",
+        "loss_weights=0.5",
+        "class SklearnTolStop",
+        "TOL = 0.0001",
+        "N_ITER_NO_CHANGE = 10",
+        'factor = 2.0 if HIDDEN_ACTIVATION == "logistic"',
+    ):
         assert needle in code, needle

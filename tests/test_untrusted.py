@@ -25,7 +25,8 @@ from kerasdiff import sanitize
 from kerasdiff.engine import compare_graphs
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Call, Graph, InputSpec, Layer, OutputSpec
-from kerasdiff.load.untrusted import Limits, check_saved, estimate_params, scan_config
+from kerasdiff.load.interface import Limits
+from kerasdiff.load.keras.untrusted import estimate_params, scan_config
 from kerasdiff.report import Format, render
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,20 +49,26 @@ def _with_layer(layer: dict, at: int = 2) -> dict:
 
 
 def _layer(cls: str, name: str, **config: object) -> dict:
-    return {"module": "keras.layers", "class_name": cls, "registered_name": None,
-            "config": {"name": name, "trainable": True, "dtype": "float32", **config},
-            "build_config": {"input_shape": [None, 4]}}
+    return {
+        "module": "keras.layers",
+        "class_name": cls,
+        "registered_name": None,
+        "config": {"name": name, "trainable": True, "dtype": "float32", **config},
+        "build_config": {"input_shape": [None, 4]},
+    }
 
 
 def _fn(module: str, name: str) -> dict:
     return {"module": module, "class_name": "function", "config": name, "registered_name": name}
 
 
-def cli(*args: str, cwd: str | None = None, env: dict | None = None, timeout: float = 240,
-        **kw: object) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, cwd: str | None = None, env: dict | None = None, timeout: float = 240, **kw: object
+) -> subprocess.CompletedProcess:
     """The installed `kerasdiff` command, as a user runs it (its own process, its own cwd)."""
-    return subprocess.run([KERASDIFF, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, **kw)  # type: ignore[call-overload]
+    return subprocess.run(
+        [KERASDIFF, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, **kw
+    )  # type: ignore[call-overload]
 
 
 def one_line(proc: subprocess.CompletedProcess, *needles: str) -> str:
@@ -88,8 +95,9 @@ def no_tf_main(calls: list[list[str]], cwd: str) -> list[dict]:
             out.append({"rc": rc, "stderr": err.getvalue(), "tf": "tensorflow" in sys.modules})
         print(json.dumps(out))
     """)
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(calls)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(calls)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -99,7 +107,7 @@ def no_tf_main(calls: list[list[str]], cwd: str) -> list[dict]:
 
 def test_terminal_text_shows_control_characters_instead_of_obeying_them():
     s = sanitize.terminal(HOSTILE)
-    assert not any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f for c in s)
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in s)
     assert "\u202e" not in s and "\\u202e" in s and "\\x1b]0;owned" in s and "\\n::error::" in s
     assert sanitize.terminal("a\tb\nc", keep_lines=True) == "a\tb\nc"
 
@@ -136,12 +144,27 @@ def test_xml_text_is_always_well_formed():
 def _hostile_pair() -> tuple[Graph, Graph]:
     def graph(act: str) -> Graph:
         name = f"dense{HOSTILE}"
-        layers = (Layer(key=name, cls="Dense", name=name, auto_name=False, params=8,
-                        config={"units": 2, "activation": act}, origin=f"m{HOSTILE}.py:3"),)
-        return Graph(name=f"model{HOSTILE}", spec=f"evil{HOSTILE}.py",
-                     inputs=(InputSpec(f"in{HOSTILE}", (None, 3), auto_name=False),),
-                     outputs=(OutputSpec("c0:0", name),), layers=layers,
-                     calls=(Call("c0", name, ("in:0",), ((None, 2),), ("float32",)),), params=8)
+        layers = (
+            Layer(
+                key=name,
+                cls="Dense",
+                name=name,
+                auto_name=False,
+                params=8,
+                config={"units": 2, "activation": act},
+                origin=f"m{HOSTILE}.py:3",
+            ),
+        )
+        return Graph(
+            name=f"model{HOSTILE}",
+            spec=f"evil{HOSTILE}.py",
+            inputs=(InputSpec(f"in{HOSTILE}", (None, 3), auto_name=False),),
+            outputs=(OutputSpec("c0:0", name),),
+            layers=layers,
+            calls=(Call("c0", name, ("in:0",), ((None, 2),), ("float32",)),),
+            params=8,
+        )
+
     return graph("linear"), graph(f"relu{HOSTILE}")
 
 
@@ -151,8 +174,9 @@ def assert_inert_everywhere(a: Graph, b: Graph) -> None:
     report = compare_graphs(a, b)
     assert report.findings, "the pair must produce findings that carry the names"
     text = render(report, Format.TEXT)
-    assert not [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f
-                or c in "\u202e\u2066"]
+    assert not [
+        c for c in text if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F or c in "\u202e\u2066"
+    ]
     colored = render(report, Format.TEXT, color=True)
     assert "\x1b]" not in colored and "\x07" not in colored  # only rich's own colour codes
     gh = render(report, Format.GITHUB)
@@ -188,23 +212,47 @@ def test_error_lines_are_one_inert_line():
 # ============================================================================ saved files carry no code
 
 
-@pytest.mark.parametrize("layer, needles", [
-    # A named library function passes Keras safe mode and is called with arguments from the file.
-    (_layer("Lambda", "scale", function=_fn("keras.utils", "plot_model"), output_shape=[4],
-            arguments={"to_file": "x.png"}), ["layer 'scale' (Lambda)", "never runs code"]),
-    (_layer("Lambda", "lam", function={"class_name": "__lambda__", "config": {"code": "YWJj"}}),
-     ["layer 'lam' (Lambda)"]),
-    (_layer("TFSMLayer", "sm", filepath="/tmp/somewhere"), ["layer 'sm' (TFSMLayer)", "SavedModel"]),
-    (_layer("JaxLayer", "jx", call_fn=_fn("keras.ops", "add")), ["layer 'jx' (JaxLayer)"]),
-    (_layer("TorchModuleWrapper", "tm", module="gASV"), ["layer 'tm' (TorchModuleWrapper)", "unpickles"]),
-    (_layer("Activation", "act", activation=_fn("keras.src.utils.file_utils", "get_file")),
-     ["layer 'act' (Activation)", "keras.src.utils.file_utils.get_file"]),
-    (_layer("Activation", "act2", activation={**_fn("builtins", "relu"), "registered_name": "get_file"}),
-     ["layer 'act2' (Activation)"]),
-    ({**_layer("Dense", "mine", units=2), "module": "my_layers"},
-     ["layer 'mine' (Dense)", "module my_layers", "not part of Keras"]),
-    (_layer("TFOpLambda", "op", function="io.write_file"), ["layer 'op' (TFOpLambda)", "tf.io.write_file"]),
-])
+@pytest.mark.parametrize(
+    "layer, needles",
+    [
+        # A named library function passes Keras safe mode and is called with arguments from the file.
+        (
+            _layer(
+                "Lambda",
+                "scale",
+                function=_fn("keras.utils", "plot_model"),
+                output_shape=[4],
+                arguments={"to_file": "x.png"},
+            ),
+            ["layer 'scale' (Lambda)", "never runs code"],
+        ),
+        (
+            _layer("Lambda", "lam", function={"class_name": "__lambda__", "config": {"code": "YWJj"}}),
+            ["layer 'lam' (Lambda)"],
+        ),
+        (_layer("TFSMLayer", "sm", filepath="/tmp/somewhere"), ["layer 'sm' (TFSMLayer)", "SavedModel"]),
+        (_layer("JaxLayer", "jx", call_fn=_fn("keras.ops", "add")), ["layer 'jx' (JaxLayer)"]),
+        (_layer("TorchModuleWrapper", "tm", module="gASV"), ["layer 'tm' (TorchModuleWrapper)", "unpickles"]),
+        (
+            _layer("Activation", "act", activation=_fn("keras.src.utils.file_utils", "get_file")),
+            ["layer 'act' (Activation)", "keras.src.utils.file_utils.get_file"],
+        ),
+        (
+            _layer(
+                "Activation", "act2", activation={**_fn("builtins", "relu"), "registered_name": "get_file"}
+            ),
+            ["layer 'act2' (Activation)"],
+        ),
+        (
+            {**_layer("Dense", "mine", units=2), "module": "my_layers"},
+            ["layer 'mine' (Dense)", "module my_layers", "not part of Keras"],
+        ),
+        (
+            _layer("TFOpLambda", "op", function="io.write_file"),
+            ["layer 'op' (TFOpLambda)", "tf.io.write_file"],
+        ),
+    ],
+)
 def test_code_in_saved_configs_is_refused_naming_the_layer(layer, needles):
     with pytest.raises(KerasdiffError) as exc:
         scan_config(_with_layer(layer), "model.json")
@@ -260,24 +308,33 @@ def test_archive_and_file_limits_are_checked_before_any_worker(tmp_path):
         zf.writestr("../../outside.txt", "x")
     lam = tmp_path / "lam.keras"
     with zipfile.ZipFile(lam, "w") as zf:
-        zf.writestr("config.json", json.dumps(_with_layer(
-            _layer("Lambda", f"s{HOSTILE}", function=_fn("keras.utils", "plot_model")))))
+        zf.writestr(
+            "config.json",
+            json.dumps(
+                _with_layer(_layer("Lambda", f"s{HOSTILE}", function=_fn("keras.utils", "plot_model")))
+            ),
+        )
     bomb = tmp_path / "bomb.json"
     cfg = _plain()
     cfg["config"]["layers"][1]["config"]["units"] = 30_000_000
     cfg["config"]["layers"][1]["build_config"] = {"input_shape": [None, 1000]}
     bomb.write_text(json.dumps(cfg))
     assert big.stat().st_size < 100_000
-    res = no_tf_main([
-        [str(big), str(big), "--max-unpacked", "1"],
-        [str(slip), str(slip)],
-        [str(lam), str(lam)],
-        [str(bomb), str(bomb)],
-    ], cwd=str(tmp_path))
-    needles = [["big.keras", "unpacks to 3 MB", "--max-unpacked"],
-               ["slip.keras", "points outside the archive"],
-               ["lam.keras", "(Lambda)", "never runs code"],
-               ["bomb.json", "--max-params"]]
+    res = no_tf_main(
+        [
+            [str(big), str(big), "--max-unpacked", "1"],
+            [str(slip), str(slip)],
+            [str(lam), str(lam)],
+            [str(bomb), str(bomb)],
+        ],
+        cwd=str(tmp_path),
+    )
+    needles = [
+        ["big.keras", "unpacks to 3 MB", "--max-unpacked"],
+        ["slip.keras", "points outside the archive"],
+        ["lam.keras", "(Lambda)", "never runs code"],
+        ["bomb.json", "--max-params"],
+    ]
     for r, want in zip(res, needles):
         assert r["rc"] == 2 and not r["tf"], r
         lines = r["stderr"].strip().splitlines()
@@ -292,9 +349,15 @@ def test_files_that_are_not_regular_files_are_refused_at_once(tmp_path):
     (tmp_path / "zero.py").symlink_to("/dev/zero")
     (tmp_path / "folder.h5").mkdir()
     t0 = time.perf_counter()
-    res = no_tf_main([[str(fifo), PLAIN], [str(tmp_path / "zero.keras"), PLAIN],
-                      [str(tmp_path / "zero.py"), PLAIN], [str(tmp_path / "folder.h5"), PLAIN]],
-                     cwd=str(tmp_path))
+    res = no_tf_main(
+        [
+            [str(fifo), PLAIN],
+            [str(tmp_path / "zero.keras"), PLAIN],
+            [str(tmp_path / "zero.py"), PLAIN],
+            [str(tmp_path / "folder.h5"), PLAIN],
+        ],
+        cwd=str(tmp_path),
+    )
     assert time.perf_counter() - t0 < 30, "a FIFO or /dev/zero must not hang the run"
     for r, want in zip(res, ["named pipe (FIFO)", "a device", "a device", "a directory"]):
         assert r["rc"] == 2 and want in r["stderr"] and not r["tf"], r
@@ -319,23 +382,35 @@ def test_inputs_and_settings_are_validated_before_tensorflow(tmp_path):
         (d / "pyproject.toml").write_text("[tool.kerasdiff]\n" + body)
         bad[name] = str(d)
     calls = [
-        [a, a, "--timeout", "nan"], [a, a, "--timeout", "0"], [a, a, "--timeout", "-5"],
-        [a, a, "--timeout", "inf"], [a, a, "--output", a], [a, a, "--output", "/no/such/dir/r.json"],
+        [a, a, "--timeout", "nan"],
+        [a, a, "--timeout", "0"],
+        [a, a, "--timeout", "-5"],
+        [a, a, "--timeout", "inf"],
+        [a, a, "--output", a],
+        [a, a, "--output", "/no/such/dir/r.json"],
         [a, a, "--output", str(tmp_path)],
     ]
     res = no_tf_main(calls, cwd=str(tmp_path))
-    wants = ["--timeout: must be a finite number > 0", "--timeout: must be a finite number > 0",
-             "--timeout: must be a finite number > 0", "--timeout: must be a finite number > 0",
-             "is one of the models being compared", "does not exist", "is a directory"]
+    wants = [
+        "--timeout: must be a finite number > 0",
+        "--timeout: must be a finite number > 0",
+        "--timeout: must be a finite number > 0",
+        "--timeout: must be a finite number > 0",
+        "is one of the models being compared",
+        "does not exist",
+        "is a directory",
+    ]
     for r, want in zip(res, wants):
         assert r["rc"] == 2 and not r["tf"] and len(r["stderr"].strip().splitlines()) == 1, r
         assert want in r["stderr"], (want, r)
     with open(a, encoding="utf-8") as fh:
         assert fh.read() == before, "--output must never overwrite an input"
-    for name, want in (("types", "timeout must be a number, not 'soon'"),
-                       ("unknown", "unknown key 'fial-on'"),
-                       ("boolean", "probe must be true or false, not 'no'"),
-                       ("ignore", "ignore must be a code or kind")):
+    for name, want in (
+        ("types", "timeout must be a number, not 'soon'"),
+        ("unknown", "unknown key 'fial-on'"),
+        ("boolean", "probe must be true or false, not 'no'"),
+        ("ignore", "ignore must be a code or kind"),
+    ):
         (r,) = no_tf_main([[a, a]], cwd=bad[name])
         assert r["rc"] == 2 and not r["tf"] and "pyproject.toml" in r["stderr"] and want in r["stderr"], r
         assert "internal error" not in r["stderr"]
@@ -343,11 +418,14 @@ def test_inputs_and_settings_are_validated_before_tensorflow(tmp_path):
 
 def test_unwritable_stdout_is_one_clear_line():
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([KERASDIFF, "rules"], stdout=full, stderr=subprocess.PIPE, text=True,
-                              timeout=60)
+        proc = subprocess.run(
+            [KERASDIFF, "rules"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+        )
     assert proc.returncode == 2
-    assert proc.stderr.strip() == ("kerasdiff: standard output: cannot be written: No space left on "
-                                   "device (write the report with --output FILE)")
+    assert proc.stderr.strip() == (
+        "kerasdiff: standard output: cannot be written: No space left on "
+        "device (write the report with --output FILE)"
+    )
 
 
 # ============================================================================ real workers
@@ -372,12 +450,14 @@ def test_no_code_from_the_working_directory_or_shadowing_a_library(tmp_path):
     proj.mkdir()
     # A sibling named like an installed library: the library is imported, not the sibling.
     (proj / "click.py").write_text(HOSTILE_MODULE.format(mark=str(mark), name="click"))
-    (proj / "net.py").write_text(textwrap.dedent("""
+    (proj / "net.py").write_text(
+        textwrap.dedent("""
         import click
         import keras
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"),
                                   keras.layers.Dense(1)])
-    """))
+    """)
+    )
     proc = cli(PLAIN, str(proj / "net.py"), "--format", "json", cwd=str(cwd))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["equivalent"] is True
@@ -402,12 +482,14 @@ def test_saved_files_never_touch_the_users_keras_home_or_their_folder(tmp_path):
 
 @pytest.mark.keras
 def test_a_worker_that_asks_for_too_much_memory_stops_with_the_limit(tmp_path):
-    (tmp_path / "hog.py").write_text(textwrap.dedent("""
+    (tmp_path / "hog.py").write_text(
+        textwrap.dedent("""
         import numpy as np
         import keras
         hog = np.ones((8 << 30,), dtype=np.uint8)  # 8 GB
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-    """))
+    """)
+    )
     script = str(tmp_path / "hog.py")
     proc = cli(script, script, "--max-memory", "4000", cwd=str(tmp_path))
     one_line(proc, "hog.py:4", "MemoryError", "memory limit was reached", "--max-memory")
@@ -444,7 +526,8 @@ if {wait}:
 
 
 def _pids(mark: str) -> list[int]:
-    pids = [int(p) for p in open(os.path.join(mark, "pids")).read().split()]
+    with open(os.path.join(mark, "pids")) as fh:
+        pids = [int(p) for p in fh.read().split()]
     for _ in range(50):  # the daemon writes its pid a moment later
         if os.path.exists(os.path.join(mark, "daemon")):
             return pids + [int(open(os.path.join(mark, "daemon")).read())]
@@ -496,9 +579,14 @@ def test_a_signal_ends_the_run_like_ctrl_c(tmp_path, signum):
     tmp.mkdir()
     (tmp_path / "spawner.py").write_text(SPAWNER.format(mark=str(mark), wait=True))
     script = str(tmp_path / "spawner.py")
-    run = subprocess.Popen([KERASDIFF, script, script], cwd=str(tmp_path), text=True,
-                           env={**os.environ, "TMPDIR": str(tmp)}, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE)
+    run = subprocess.Popen(
+        [KERASDIFF, script, script],
+        cwd=str(tmp_path),
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.time() + 120
     while not (mark / "pids").exists():
         assert run.poll() is None and time.time() < deadline, run.communicate()
@@ -525,14 +613,20 @@ def test_a_symlinked_script_imports_like_python_runs_it(tmp_path):
     real.mkdir()
     links.mkdir()
     (real / "helper.py").write_text("UNITS = 4\n")
-    (real / "net.py").write_text(textwrap.dedent("""
+    (real / "net.py").write_text(
+        textwrap.dedent("""
         import keras
         from helper import UNITS
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(UNITS)])
-    """))
+    """)
+    )
     (links / "net_link.py").symlink_to(real / "net.py")
-    assert subprocess.run([sys.executable, str(links / "net_link.py")], capture_output=True,
-                          timeout=120).returncode == 0  # plain python resolves the import
+    assert (
+        subprocess.run(
+            [sys.executable, str(links / "net_link.py")], capture_output=True, timeout=120
+        ).returncode
+        == 0
+    )  # plain python resolves the import
     link = str(links / "net_link.py")
     proc = cli(link, link, cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
@@ -552,15 +646,16 @@ def b():
 
 @pytest.mark.keras
 def test_one_builders_global_settings_do_not_leak_into_the_next(tmp_path):
-    from kerasdiff.load import runner
+    from kerasdiff.load.keras import reset_state
+    from kerasdiff.load.script import load_file
 
     (tmp_path / "builders.py").write_text(BUILDERS)
     path = str(tmp_path / "builders.py")
-    runner.reset_keras_state()
-    ga, gb = runner.load_file(path, "script", ["a", "b"], cwd=str(tmp_path)).graphs
-    runner.reset_keras_state()
-    gb2, ga2 = runner.load_file(path, "script", ["b", "a"], cwd=str(tmp_path)).graphs
-    runner.reset_keras_state()
+    reset_state()
+    ga, gb = load_file(path, "script", ["a", "b"], cwd=str(tmp_path)).graphs
+    reset_state()
+    gb2, ga2 = load_file(path, "script", ["b", "a"], cwd=str(tmp_path)).graphs
+    reset_state()
     ab = sorted(f.code for f in compare_graphs(ga, gb).findings)
     ba = sorted(f.code for f in compare_graphs(gb2, ga2).findings)
     assert "KD201" in ab and ab == ba

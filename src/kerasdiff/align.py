@@ -1,4 +1,5 @@
-"""Name-free alignment of two graphs: canonical call order, then a typed edit distance over signatures."""
+"""Name-free alignment of two graphs: activation folding, canonical call order, then a typed edit
+distance over signatures. `align(a, b)` builds the one Alignment a comparison uses (rules, probe)."""
 
 from __future__ import annotations
 
@@ -6,28 +7,65 @@ import difflib
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from kerasdiff.graph import Call, Graph, Layer, OutputSpec, ref_call, ref_index
+from kerasdiff.graph import Call, Graph, OutputSpec, ref_call, ref_index
 
 # Layers that only apply an activation and can be folded into the layer before them.
 FOLDABLE = {
     "Activation": lambda cfg: cfg.get("activation"),
-    "ReLU": lambda cfg: "relu" if not cfg.get("max_value") and not cfg.get("negative_slope")
-    and not cfg.get("threshold") else None,
+    "ReLU": lambda cfg: (
+        "relu"
+        if not cfg.get("max_value") and not cfg.get("negative_slope") and not cfg.get("threshold")
+        else None
+    ),
     "Softmax": lambda cfg: "softmax" if cfg.get("axis", -1) in (-1, [-1]) else None,
 }
 
 
 @dataclass(frozen=True)
 class Alignment:
-    """Matched calls (in A's canonical order, gaps as None) and what follows from them."""
+    """Matched calls (in A's canonical order, gaps as None) and what follows from them.
+
+    `a` and `b` are the graphs as compared (activations folded where one side has no
+    counterpart for them); `raw_a` and `raw_b` the graphs as extracted (the probe runs those)."""
 
     pairs: tuple[tuple[Optional[str], Optional[str]], ...]
     a_order: tuple[str, ...]
     b_order: tuple[str, ...]
-    a_to_b: dict = field(default_factory=dict)     # call -> call
+    a_to_b: dict = field(default_factory=dict)  # call -> call
     b_to_a: dict = field(default_factory=dict)
     input_pairs: tuple[tuple[Optional[int], Optional[int]], ...] = ()
     layer_pairs: tuple[tuple[str, str], ...] = ()  # unique (a_layer, b_layer), first-seen order
+    a: Graph = field(default_factory=Graph, compare=False)
+    b: Graph = field(default_factory=Graph, compare=False)
+    raw_a: Graph = field(default_factory=Graph, compare=False)
+    raw_b: Graph = field(default_factory=Graph, compare=False)
+
+    def gap_runs(self) -> list[tuple[str, tuple[str, ...], Optional[str]]]:
+        """Unmatched calls as contiguous runs: (side "a"/"b", calls, the other side's last
+        matched call before the run, or None at the start)."""
+        out: list[tuple[str, tuple[str, ...], Optional[str]]] = []
+        last_a: Optional[str] = None
+        last_b: Optional[str] = None
+        run_a: list[str] = []
+        run_b: list[str] = []
+        for x, y in self.pairs:
+            if x is not None and y is not None:
+                if run_a:
+                    out.append(("a", tuple(run_a), last_b))
+                    run_a = []
+                if run_b:
+                    out.append(("b", tuple(run_b), last_a))
+                    run_b = []
+                last_a, last_b = x, y
+            elif x is not None:
+                run_a.append(x)
+            elif y is not None:
+                run_b.append(y)
+        if run_a:
+            out.append(("a", tuple(run_a), last_b))
+        if run_b:
+            out.append(("b", tuple(run_b), last_a))
+        return out
 
 
 # --------------------------------------------------------------------------- normalization
@@ -62,8 +100,13 @@ def fold_activations(g: Graph, only: Optional[set] = None) -> Graph:
         if act is None or pc is None or pc in dropped:
             continue
         prod = layers[cmap[pc].layer]
-        if (prod.config.get("activation", None) != "linear" or calls_of[prod.key] != 1
-                or consumers.get(src, 0) != 1 or src in out_refs or prod.key in new_act):
+        if (
+            prod.config.get("activation", None) != "linear"
+            or calls_of[prod.key] != 1
+            or consumers.get(src, 0) != 1
+            or src in out_refs
+            or prod.key in new_act
+        ):
             continue
         new_act[prod.key] = act
         redirect[f"{c.key}:0"] = src
@@ -84,14 +127,16 @@ def fold_activations(g: Graph, only: Optional[set] = None) -> Graph:
         if l.key in new_act:
             l = replace(l, config={**l.config, "activation": new_act[l.key]}, folded="Activation")
         new_layers.append(l)
-    new_calls = tuple(replace(c, inputs=tuple(fix(r) for r in c.inputs))
-                      for c in g.calls if c.key not in dropped)
+    new_calls = tuple(
+        replace(c, inputs=tuple(fix(r) for r in c.inputs)) for c in g.calls if c.key not in dropped
+    )
     outputs = tuple(OutputSpec(fix(o.ref), o.name) for o in g.outputs)
     return replace(g, layers=tuple(new_layers), calls=new_calls, outputs=outputs)
 
 
-def canonical_order(g: Graph, roots: Optional[list[int]] = None,
-                    arg_order: Optional[dict[str, list[int]]] = None) -> tuple[str, ...]:
+def canonical_order(
+    g: Graph, roots: Optional[list[int]] = None, arg_order: Optional[dict[str, list[int]]] = None
+) -> tuple[str, ...]:
     """Post-order DFS from the outputs, arguments in call order: depends only on structure.
 
     `roots` permutes the outputs and `arg_order` the arguments of given calls; both come from
@@ -192,8 +237,7 @@ def _guide(a: Graph, b: Graph) -> tuple[Optional[list[int]], dict[str, list[int]
     arg_order: dict[str, list[int]] = {}
     acm, bcm = a.call_map(), b.call_map()
     b_roots = roots if roots is not None else list(range(len(b.outputs)))
-    stack = [(ref_call(oa.ref), ref_call(b.outputs[j].ref))
-             for oa, j in zip(a.outputs, b_roots)]
+    stack = [(ref_call(oa.ref), ref_call(b.outputs[j].ref)) for oa, j in zip(a.outputs, b_roots)]
     seen: set[str] = set()
     while stack:
         x, y = stack.pop()
@@ -264,16 +308,18 @@ def _sub_cost(ga: Graph, ca: Call, gb: Graph, cb: Call) -> float:
 _DP_LIMIT = 160_000
 
 
-def _match(ga: Graph, a: list[Call], gb: Graph, b: list[Call], level: int
-           ) -> list[tuple[Optional[str], Optional[str]]]:
+def _match(
+    ga: Graph, a: list[Call], gb: Graph, b: list[Call], level: int
+) -> list[tuple[Optional[str], Optional[str]]]:
     """Pair two call sequences: difflib on tokens of `level`, the gaps recursively."""
     # Inside a gap, equal class runs are paired before the edit distance sees the rest: when a
     # change upstream shifts every shape downstream (DenseNet channels), the edit distance alone
     # would rather shift a whole block to line up equal shapes.
     if not a or not b or level >= _LEVELS:
         return _dp(ga, a, gb, b)
-    if len(a) == len(b) and all(_token(ga, x, _LEVELS - 1) == _token(gb, y, _LEVELS - 1)
-                                for x, y in zip(a, b)):
+    if len(a) == len(b) and all(
+        _token(ga, x, _LEVELS - 1) == _token(gb, y, _LEVELS - 1) for x, y in zip(a, b)
+    ):
         # The same layer classes in the same order: the only sane pairing is by position, even
         # when a change upstream shifts shapes so that block k of B looks like block k+1 of A.
         return [(x.key, y.key) for x, y in zip(a, b)]
@@ -289,8 +335,9 @@ def _match(ga: Graph, a: list[Call], gb: Graph, b: list[Call], level: int
     return pairs
 
 
-def _refine(ga: Graph, gb: Graph, pairs: list[tuple[Optional[str], Optional[str]]]
-            ) -> list[tuple[Optional[str], Optional[str]]]:
+def _refine(
+    ga: Graph, gb: Graph, pairs: list[tuple[Optional[str], Optional[str]]]
+) -> list[tuple[Optional[str], Optional[str]]]:
     """Re-align each gap together with a few matched neighbours by the typed edit distance.
 
     difflib places an inserted or deleted layer anywhere in a run of equal-looking layers
@@ -329,10 +376,10 @@ def _dp(ga: Graph, a: list[Call], gb: Graph, b: list[Call]) -> list[tuple[Option
     if n == 0 or m == 0 or n * m > _DP_LIMIT:
         # Too big for the quadratic step: pair by position, the rest are gaps.
         k = min(n, m)
-        out = [(a[i].key, b[i].key) for i in range(k)]
-        out += [(a[i].key, None) for i in range(k, n)]
-        out += [(None, b[j].key) for j in range(k, m)]
-        return out
+        by_position: list[tuple[Optional[str], Optional[str]]] = [(a[i].key, b[i].key) for i in range(k)]
+        by_position += [(a[i].key, None) for i in range(k, n)]
+        by_position += [(None, b[j].key) for j in range(k, m)]
+        return by_position
     INF = float("inf")
     cost = [[INF] * (m + 1) for _ in range(n + 1)]
     back = [[0] * (m + 1) for _ in range(n + 1)]
@@ -377,8 +424,10 @@ def _match_inputs(a: Graph, b: Graph) -> tuple[tuple[Optional[int], Optional[int
     pairs: list[tuple[Optional[int], Optional[int]]] = []
     used: set[int] = set()
     for i, ia in enumerate(a.inputs):
-        j = next((j for j, ib in enumerate(b.inputs) if j not in used and not ia.auto_name
-                  and ia.name == ib.name), None)
+        j = next(
+            (j for j, ib in enumerate(b.inputs) if j not in used and not ia.auto_name and ia.name == ib.name),
+            None,
+        )
         if j is None:
             j = next((j for j, ib in enumerate(b.inputs) if j not in used and ia.shape == ib.shape), None)
         if j is not None:
@@ -389,6 +438,21 @@ def _match_inputs(a: Graph, b: Graph) -> tuple[tuple[Optional[int], Optional[int
 
 
 def align(a: Graph, b: Graph) -> Alignment:
+    """The alignment of A and B as compared: `X -> Activation(f)` is folded into X(activation=f)
+    only where the Activation has no counterpart on the other side (the other side wrote it into
+    the layer, KD102, or lacks it). Folding everywhere would turn "B lacks the
+    BatchNormalization between conv and activation" into a folded conv on one side only."""
+    al = _align_folded(a, b)
+    gap_a = {x for x, y in al.pairs if y is None}
+    gap_b = {y for x, y in al.pairs if x is None}
+    fa = fold_activations(a, gap_a) if gap_a else a
+    fb = fold_activations(b, gap_b) if gap_b else b
+    if fa is not a or fb is not b:
+        al = _align_folded(fa, fb)
+    return replace(al, a=fa, b=fb, raw_a=a, raw_b=b)
+
+
+def _align_folded(a: Graph, b: Graph) -> Alignment:
     """Align two (already folded) graphs by structure."""
     a_order = canonical_order(a)
     roots, arg_order = _guide(a, b)
@@ -407,8 +471,9 @@ def align(a: Graph, b: Graph) -> Alignment:
         if lp not in seen:
             seen.add(lp)
             layer_pairs.append(lp)
-    return Alignment(tuple(pairs), a_order, b_order, a_to_b, b_to_a, _match_inputs(a, b),
-                     tuple(layer_pairs))
+    return Alignment(
+        tuple(pairs), a_order, b_order, a_to_b, b_to_a, _match_inputs(a, b), tuple(layer_pairs), a, b, a, b
+    )
 
 
 def map_ref(ref: str, al: Alignment, inputs_a_to_b: dict[int, int]) -> Optional[str]:

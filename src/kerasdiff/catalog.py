@@ -2,23 +2,76 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Optional
 
-# The fixed vocabulary of DESIGN.md; a code's kind must be one of these.
+# The fixed vocabulary of finding kinds (JSON `kind`); a code's kind must be one of these.
 KINDS: tuple[str, ...] = (
-    "activation", "initializer", "regularizer", "constraint", "hyperparameter", "layer-type",
-    "missing-layer", "topology", "shared-layer", "input", "dtype", "trainable", "optimizer",
-    "optimizer-state", "loss", "metrics", "training-config", "weights", "randomness",
+    "activation",
+    "initializer",
+    "regularizer",
+    "constraint",
+    "hyperparameter",
+    "layer-type",
+    "missing-layer",
+    "topology",
+    "shared-layer",
+    "input",
+    "dtype",
+    "trainable",
+    "optimizer",
+    "optimizer-state",
+    "loss",
+    "metrics",
+    "training-config",
+    "weights",
+    "randomness",
     "framework-semantics",
 )
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
+# Report sections within a severity, in order: differences of the two frameworks' conventions,
+# the model itself, its training recipe.
+SECTIONS: tuple[str, ...] = ("framework-semantics", "model", "training")
+# Per kind: its section, and how much a finding of that kind tends to explain on its own
+# (ordering among findings of one severity; consequences and the rule's own score add to it).
+KIND_INFO: dict[str, tuple[str, float]] = {
+    "input": ("model", 60),
+    "topology": ("model", 55),
+    "shared-layer": ("model", 50),
+    "layer-type": ("model", 45),
+    "missing-layer": ("model", 40),
+    "activation": ("model", 32),
+    "hyperparameter": ("model", 30),
+    "dtype": ("model", 25),
+    "trainable": ("model", 25),
+    "regularizer": ("model", 20),
+    "initializer": ("model", 20),
+    "constraint": ("model", 15),
+    "weights": ("model", 0),
+    # A shared optimizer explains more than any single layer setting.
+    "optimizer-state": ("training", 70),
+    "optimizer": ("training", 34),
+    "loss": ("training", 34),
+    "training-config": ("training", 28),
+    "randomness": ("training", 10),
+    "metrics": ("training", 5),
+    "framework-semantics": ("framework-semantics", 80),
+}
+# Fix-template fields that are optional sentence tails: empty when a finding does not set them,
+# and left out of the documentation.
+OPTIONAL_FIELDS: tuple[str, ...] = ("note",)
+
 
 @dataclass(frozen=True)
 class Rule:
-    """One finding code. `fix` is a template filled with the finding's fields."""
+    """One finding code and everything the pipeline needs to know about it.
+
+    `fix` is a template filled with the finding's fields (`{a_path}`, `{b_value!r}`, and the
+    extra fields its rule passes, e.g. `{new_optimizer}`)."""
 
     code: str
     kind: str
@@ -28,22 +81,47 @@ class Rule:
     why: str
     fix: str
     example: str
+    # The same change on several layers reads best as one finding with a row per layer.
+    groupable: bool = False
+    # It can change shapes or parameter counts downstream: the consequences attach to it.
+    structural: bool = False
+    # Ranking among findings of one severity; None = its kind's weight.
+    weight: Optional[float] = None
+    # In a pair of two frameworks, the framework-semantics code whose finding explains this
+    # concrete difference and holds it as a row (one cause, one finding).
+    absorbed_by: Optional[str] = None
+
+    @property
+    def section(self) -> str:
+        return KIND_INFO[self.kind][0]
+
+    @property
+    def rank_weight(self) -> float:
+        return KIND_INFO[self.kind][1] if self.weight is None else self.weight
 
 
 # Codes are never reused once removed: add new ones, mark old ones in REMOVED.
 RULES: tuple[Rule, ...] = (
     Rule(
-        "KD101", "activation", "error", "Activation differs",
+        "KD101",
+        "activation",
+        "error",
+        "Activation differs",
         "A matched layer applies a different activation function.",
         "The activation decides what a layer can output (relu clips negatives to zero, tanh "
         "squashes to (-1, 1), sigmoid/softmax to (0, 1)), so the network computes and learns a "
         "different function; on an output layer it limits what the model can predict at all.",
         "Make the activation of {b_path} match A: `activation={a_value!r}`, or change A if B is "
-        "the intended one.",
+        "the intended one.{note}",
         "Dense(5) vs Dense(5, activation='relu') as the output layer of a regression model",
+        groupable=True,
+        absorbed_by="KD411",
     ),
     Rule(
-        "KD102", "activation", "info", "Activation written as a separate layer",
+        "KD102",
+        "activation",
+        "info",
+        "Activation written as a separate layer",
         "One side folds the activation into the layer (`Dense(n, activation=X)`), the other "
         "applies it with a following `Activation(X)` layer.",
         "Both compute the same function; only the layer list differs.",
@@ -51,7 +129,10 @@ RULES: tuple[Rule, ...] = (
         "Dense(32, activation='relu') vs Dense(32) + Activation('relu')",
     ),
     Rule(
-        "KD103", "activation", "error", "Activation applied at a different place",
+        "KD103",
+        "activation",
+        "error",
+        "Activation applied at a different place",
         "Both sides apply the same activation, but one inside a layer (Conv2D(activation='relu')) "
         "and the other after a following layer (Conv2D -> BatchNormalization -> ReLU).",
         "Normalizing before or after the nonlinearity are different functions: BatchNormalization "
@@ -62,59 +143,104 @@ RULES: tuple[Rule, ...] = (
         "BatchNormalization -> ReLU",
     ),
     Rule(
-        "KD111", "initializer", "error", "Initializer differs",
+        "KD111",
+        "initializer",
+        "error",
+        "Initializer differs",
         "A matched layer starts from weights drawn from a different distribution.",
         "Initial weights decide where optimisation starts and how signals scale through the "
         "network; a different initializer (e.g. zeros vs glorot_uniform) trains to different "
         "results, sometimes not at all.",
         "Give {b_path} the same `{attribute}` as A: {a_value}.",
         "Dense(8, kernel_initializer='zeros') vs Dense(8)",
+        groupable=True,
+        absorbed_by="KD403",
     ),
     Rule(
-        "KD112", "initializer", "warning", "Initializer seed differs",
+        "KD112",
+        "initializer",
+        "warning",
+        "Initializer seed differs",
         "The same initializer is seeded differently (or seeded on one side only).",
         "Same distribution, different draw: each model starts from different weights, so "
         "results differ run to run by the usual seed noise.",
         "Use the same seed on both sides (`{attribute}` seed {a_value}) or call "
         "`keras.utils.set_random_seed(...)` before building each model.",
         "GlorotUniform(seed=1) vs GlorotUniform(seed=2)",
+        groupable=True,
+        absorbed_by="KD403",
     ),
     Rule(
-        "KD121", "regularizer", "error", "Regularizer differs",
+        "KD121",
+        "regularizer",
+        "error",
+        "Regularizer differs",
         "A matched layer adds a different penalty to the loss (kind, strength, or a custom "
         "function with a different name or source).",
         "Regularization changes the loss being minimised, so the optimum and the training "
         "curve move; a factor of 10 in L2 strength is a different model.",
         "Give {b_path} the same `{attribute}` as A: {a_value}.",
         "Dense(8, kernel_regularizer=L2(0.01)) vs Dense(8)",
+        groupable=True,
+        absorbed_by="KD402",
     ),
     Rule(
-        "KD131", "constraint", "error", "Constraint differs",
+        "KD131",
+        "constraint",
+        "error",
+        "Constraint differs",
         "A matched layer projects its weights with a different constraint after each update.",
         "Constraints (max_norm, non_neg, ...) clip weights after every step and change what "
         "the model can learn.",
         "Give {b_path} the same `{attribute}` as A: {a_value}.",
         "Dense(8, kernel_constraint=MaxNorm(2)) vs Dense(8)",
+        groupable=True,
     ),
     Rule(
-        "KD141", "hyperparameter", "error", "Layer setting differs",
+        "KD141",
+        "hyperparameter",
+        "error",
+        "Layer setting differs",
         "A matched layer is configured differently (units, kernel size, strides, padding, rate, "
         "use_bias, epsilon, ...).",
         "The layer computes a different function (and often has a different shape or number "
         "of parameters, which propagates downstream).",
         "Set `{attribute}={a_value!r}` on {b_path} to match A (or change A if B is intended).",
         "Dense(64) vs Dense(32); Dropout(0.5) vs Dropout(0.2)",
+        groupable=True,
+        structural=True,
     ),
     Rule(
-        "KD151", "layer-type", "error", "Layer type differs",
+        "KD142",
+        "hyperparameter",
+        "error",
+        "Operation constant differs",
+        "A plain `keras.ops` call in the functional graph (`x / 255.0`, `x * 2`, `ops.clip(x, 0, 6)`) "
+        "is applied with different constant arguments.",
+        "The constant is part of what the model computes: `x / 255.0` and `x / 127.5` feed the "
+        "next layer numbers of a different scale.",
+        "Use the same constants as A in this {a_cls} operation ({a_value}), or change A if B is intended.",
+        "x = inputs / 255.0 vs x = inputs / 127.5",
+        groupable=True,
+        structural=True,
+    ),
+    Rule(
+        "KD151",
+        "layer-type",
+        "error",
+        "Layer type differs",
         "At the same place in the network, A and B use different layer classes.",
         "Different layer classes compute different functions (e.g. MaxPooling vs "
         "AveragePooling, LSTM vs GRU).",
         "Use the same layer class as A ({a_value}) at {b_path}.",
         "MaxPooling2D(2) vs AveragePooling2D(2)",
+        structural=True,
     ),
     Rule(
-        "KD152", "layer-type", "error", "Custom layer code differs",
+        "KD152",
+        "layer-type",
+        "error",
+        "Custom layer code differs",
         "A custom layer class has the same name and config on both sides, but its source code "
         "(call(), build(), ...) differs; comments, docstrings and formatting do not count.",
         "The config says nothing about what call() computes: the same name can hide another "
@@ -122,24 +248,36 @@ RULES: tuple[Rule, ...] = (
         "Make the code of {a_value} the same in both scripts (or import it from one module); "
         "`--probe` shows whether the outputs really differ.",
         "class Scale(Layer): call() returns x * w in A and x + w in B",
+        groupable=True,
     ),
     Rule(
-        "KD161", "missing-layer", "error", "Layer missing in B",
+        "KD161",
+        "missing-layer",
+        "error",
+        "Layer missing in B",
         "A has a layer that B does not have at that place.",
         "A missing layer (Dropout, BatchNormalization, a hidden Dense...) changes the function "
         "or its regularisation.",
-        "Add {a_value} to B at this position (after {b_path}).",
+        "Add {a_value} to B {where}.",
         "Dense -> Dropout(0.5) -> Dense vs Dense -> Dense",
+        structural=True,
     ),
     Rule(
-        "KD162", "missing-layer", "error", "Extra layer in B",
+        "KD162",
+        "missing-layer",
+        "error",
+        "Extra layer in B",
         "B has a layer that A does not have at that place.",
         "An extra layer changes the function or its regularisation.",
-        "Remove {b_value} from B (after {a_path}), or add it to A if it is intended.",
+        "Remove {b_value} from B ({where}), or add it to A if it is intended.",
         "Dense -> Dense vs Dense -> BatchNormalization -> Dense",
+        structural=True,
     ),
     Rule(
-        "KD163", "missing-layer", "info", "No-op layer on one side only",
+        "KD163",
+        "missing-layer",
+        "info",
+        "No-op layer on one side only",
         "One side has a layer that computes the identity (Dropout(0), Activation('linear'), "
         "Identity, ...), the other does not.",
         "It does not change the computed function.",
@@ -147,24 +285,31 @@ RULES: tuple[Rule, ...] = (
         "Dense -> Activation('linear') vs Dense",
     ),
     Rule(
-        "KD171", "topology", "error", "Connection differs",
+        "KD171",
+        "topology",
+        "error",
+        "Connection differs",
         "A matched layer receives its inputs from different places (or in a different order).",
-        "The data flows differently through the network: the layer combines or processes "
-        "different tensors.",
+        "The data flows differently through the network: the layer combines or processes different tensors.",
         "Connect {b_path} to {a_value} as in A.",
         "Concatenate([x, y]) vs Concatenate([y, x]); a skip connection from a different layer",
+        structural=True,
     ),
     Rule(
-        "KD172", "topology", "error", "Model outputs differ",
-        "The models have a different number of outputs or their outputs come from different "
-        "layers.",
-        "Losses and metrics are applied per output; a missing or reordered output trains "
-        "something else.",
+        "KD172",
+        "topology",
+        "error",
+        "Model outputs differ",
+        "The models have a different number of outputs or their outputs come from different layers.",
+        "Losses and metrics are applied per output; a missing or reordered output trains something else.",
         "Give B the same outputs, in the same order, as A: {a_value}.",
         "Model(x, [age, income]) vs Model(x, [income, age])",
     ),
     Rule(
-        "KD181", "shared-layer", "error", "Layer sharing differs",
+        "KD181",
+        "shared-layer",
+        "error",
+        "Layer sharing differs",
         "A applies one layer (or block) at several places with shared weights; B builds "
         "independent copies there (or the other way round).",
         "Shared weights are trained on every input at once (a Siamese network); independent "
@@ -174,24 +319,35 @@ RULES: tuple[Rule, ...] = (
         "(`base = build_base(); y1 = base(x1); y2 = base(x2)`), instead of building it inside "
         "the per-input code.",
         "base = Sequential([...]); base(x1); base(x2)   vs   build(x1); build(x2)",
+        structural=True,
     ),
     Rule(
-        "KD191", "input", "error", "Input shape differs",
+        "KD191",
+        "input",
+        "error",
+        "Input shape differs",
         "A model input has a different shape.",
-        "The model expects differently shaped data; every shape and parameter count downstream "
-        "may change.",
+        "The model expects differently shaped data; every shape and parameter count downstream may change.",
         "Declare B's input as `keras.Input(shape={a_value})`.",
         "Input((3,)) vs Input((4,))",
+        structural=True,
     ),
     Rule(
-        "KD192", "input", "error", "Number of inputs differs",
+        "KD192",
+        "input",
+        "error",
+        "Number of inputs differs",
         "The models take a different number of inputs.",
         "They cannot be fed the same data.",
         "Give B the same inputs as A: {a_value}.",
         "Model([a, b], y) vs Model(a, y)",
+        structural=True,
     ),
     Rule(
-        "KD193", "input", "info", "Input declared differently",
+        "KD193",
+        "input",
+        "info",
+        "Input declared differently",
         "One side declares the input implicitly (`input_shape=` on the first layer), the other "
         "with an explicit `keras.Input`.",
         "Keras creates the same InputLayer either way; nothing is computed differently.",
@@ -199,7 +355,10 @@ RULES: tuple[Rule, ...] = (
         "Sequential([Dense(4, input_shape=(3,))]) vs Sequential([Input((3,)), Dense(4)])",
     ),
     Rule(
-        "KD201", "dtype", "error", "Layer dtype policy differs",
+        "KD201",
+        "dtype",
+        "error",
+        "Layer dtype policy differs",
         "A matched layer computes or stores its weights in a different dtype "
         "(e.g. mixed_float16 vs float32).",
         "Precision changes the numbers: float16 compute rounds activations and gradients and "
@@ -207,53 +366,77 @@ RULES: tuple[Rule, ...] = (
         "Use the same dtype policy as A ({a_value}) for {b_path}, e.g. "
         "`keras.config.set_dtype_policy({a_value!r})` before building, or `dtype=` on the layer.",
         "keras.config.set_dtype_policy('mixed_float16') in one script only",
+        groupable=True,
+        absorbed_by="KD404",
     ),
     Rule(
-        "KD202", "dtype", "error", "Input dtype differs",
+        "KD202",
+        "dtype",
+        "error",
+        "Input dtype differs",
         "A model input is declared with a different dtype.",
         "Integer vs float inputs, or float64 vs float32, change what the first layers compute.",
         "Declare B's input with `dtype={a_value!r}`.",
         "Input((10,), dtype='int32') vs Input((10,))",
+        absorbed_by="KD404",
     ),
     Rule(
-        "KD211", "trainable", "error", "Trainable flag differs",
+        "KD211",
+        "trainable",
+        "error",
+        "Trainable flag differs",
         "A matched layer is frozen on one side and trainable on the other.",
         "Frozen weights never change during fit; the two models learn different parameters "
         "(a classic fine-tuning mistake).",
         "Set `{b_path}.trainable = {a_value}` as in A (before compile).",
         "base.trainable = False in one script only",
+        groupable=True,
     ),
     Rule(
-        "KD301", "optimizer", "error", "Optimizer differs",
+        "KD301",
+        "optimizer",
+        "error",
+        "Optimizer differs",
         "The models are trained with different optimizer classes (Adam vs SGD vs RMSprop...).",
         "Each optimizer follows a different update rule, so the same model and data end at "
         "different weights.",
         "Compile B with the same optimizer as A: {a_value}.",
         "compile(optimizer='adam') vs compile(optimizer='sgd')",
+        absorbed_by="KD406",
     ),
     Rule(
-        "KD302", "optimizer", "error", "Optimizer setting differs",
+        "KD302",
+        "optimizer",
+        "error",
+        "Optimizer setting differs",
         "A setting of the optimizer differs: learning rate (or its schedule), momentum, nesterov, "
         "betas, epsilon, weight decay, clipping, EMA, gradient accumulation.",
         "The step size and the update rule change; a 10x learning rate or a different epsilon "
         "(Keras 1e-7 vs a hand-set 1e-8) changes the whole training trajectory.",
         "Set `{attribute}` of B's optimizer to {a_value} as in A.",
         "Adam(learning_rate=0.01) vs Adam(learning_rate=0.001)",
+        absorbed_by="KD406",
     ),
     Rule(
-        "KD311", "optimizer-state", "error", "Optimizer instance shared between models",
+        "KD311",
+        "optimizer-state",
+        "error",
+        "Optimizer instance shared between models",
         "One optimizer object is compiled into more than one model, so the second model starts "
         "training with the first one's optimizer state (step count, moment estimates).",
         "Adam/RMSprop keep per-variable statistics and a step counter; a reused optimizer starts "
         "the second model with a wrong learning-rate warm-up and stale moments (in Keras 3 its "
         "fit even fails: 'This optimizer can only be called for the variables it was originally "
         "built with').",
-        "Create one optimizer per model: `model_b.compile(optimizer=keras.optimizers.{a_value}(...))` "
-        "with a new instance, never the object passed to another model's compile.",
+        "Create one optimizer per model: `{model}.compile(optimizer={new_optimizer}, ...)` with a "
+        "new instance, never the object passed to another model's compile.",
         "opt = Adam(0.01); functional.compile(optimizer=opt); sequential.compile(optimizer=opt)",
     ),
     Rule(
-        "KD312", "optimizer-state", "error", "Optimizer already used before compile",
+        "KD312",
+        "optimizer-state",
+        "error",
+        "Optimizer already used before compile",
         "The optimizer had already taken steps (iterations > 0) or built its slot variables when "
         "the model was compiled.",
         "Training does not start from a fresh optimizer: the step count and moment estimates of "
@@ -262,31 +445,46 @@ RULES: tuple[Rule, ...] = (
         "opt used for one fit, then passed to compile of the next model",
     ),
     Rule(
-        "KD321", "loss", "error", "Loss differs",
+        "KD321",
+        "loss",
+        "error",
+        "Loss differs",
         "A model output is trained with a different loss function or loss setting (from_logits, "
         "label_smoothing, reduction, ...).",
         "The loss is what training minimises: another loss or `from_logits` on a softmax output "
         "changes gradients and the optimum.",
         "Give B the loss of A for this output: {a_value}.",
         "CategoricalCrossentropy(from_logits=True) vs 'categorical_crossentropy'",
+        absorbed_by="KD401",
     ),
     Rule(
-        "KD322", "loss", "error", "Loss weights differ",
+        "KD322",
+        "loss",
+        "error",
+        "Loss weights differ",
         "The weights of the per-output losses differ after aligning outputs by name and position.",
         "The total loss balances the outputs differently, so training favours another output.",
         "Give B the same loss_weights as A, per output: {a_value}.",
         "loss_weights=[0.25, 1, 10] vs loss_weights={'age': 10, 'income': 1, 'gender': 0.25}",
+        absorbed_by="KD401",
     ),
     Rule(
-        "KD323", "loss", "info", "Loss written differently",
+        "KD323",
+        "loss",
+        "info",
+        "Loss written differently",
         "Losses or loss weights are given in a different form (a dict by output name, a list, a "
         "single value) that resolves to the same per-output values.",
         "Nothing changes: Keras resolves both forms to the same per-output losses and weights.",
         "Nothing to fix.",
         "loss_weights=[0.25, 1.0] vs loss_weights={'age': 0.25, 'income': 1.0}",
+        absorbed_by="KD401",
     ),
     Rule(
-        "KD331", "metrics", "warning", "Metrics differ",
+        "KD331",
+        "metrics",
+        "warning",
+        "Metrics differ",
         "The models report different metrics (or 'accuracy' resolves to a different accuracy).",
         "Training is the same, but the numbers you compare are not: binary vs categorical "
         "accuracy on the same predictions can differ a lot.",
@@ -294,25 +492,36 @@ RULES: tuple[Rule, ...] = (
         "metrics=['accuracy'] with binary_crossentropy vs metrics=['categorical_accuracy']",
     ),
     Rule(
-        "KD341", "training-config", "error", "Fit setting differs",
+        "KD341",
+        "training-config",
+        "error",
+        "Fit setting differs",
         "fit() is called with a different batch size, number of epochs, shuffling, validation "
         "split/data, class weights, sample weights, steps per epoch or initial epoch.",
         "These change how many updates are made, on which samples, in which order and with which "
         "weights; batch size alone changes the gradient noise and the number of steps.",
         "Call B's fit with `{attribute}={a_value}` as in A.",
         "fit(x, y, batch_size=32) vs fit(x, y, batch_size=256)",
+        absorbed_by="KD407",
     ),
     Rule(
-        "KD342", "training-config", "error", "Callback differs",
+        "KD342",
+        "training-config",
+        "error",
+        "Callback differs",
         "The training callbacks differ: present on one side only, or with other settings "
         "(EarlyStopping patience, ReduceLROnPlateau factor, a learning-rate schedule...).",
         "Callbacks stop training early or change the learning rate during fit, so the models "
         "train for a different number of epochs or with different step sizes.",
         "Give B's fit the same callback settings as A: {a_value}.",
         "EarlyStopping(patience=3) vs EarlyStopping(patience=10)",
+        absorbed_by="KD405",
     ),
     Rule(
-        "KD343", "training-config", "warning", "Not trained the same way in the scripts",
+        "KD343",
+        "training-config",
+        "warning",
+        "Not trained the same way in the scripts",
         "One model is compiled or fitted in its script and the other is not (or not in the "
         "script kerasdiff ran), so their recipes cannot be compared in full.",
         "Nothing is known to differ, but nothing is known to be the same either.",
@@ -321,24 +530,33 @@ RULES: tuple[Rule, ...] = (
         "a.py compiles and fits; b.py only builds the model",
     ),
     Rule(
-        "KD344", "training-config", "info", "Execution setting differs",
+        "KD344",
+        "training-config",
+        "info",
+        "Execution setting differs",
         "run_eagerly, jit_compile or steps_per_execution differ.",
         "They change speed and memory, not the maths (up to floating-point rounding of XLA).",
         "Nothing to fix for equal results.",
         "compile(jit_compile=True) vs compile()",
     ),
     Rule(
-        "KD351", "randomness", "warning", "Seeding differs",
+        "KD351",
+        "randomness",
+        "warning",
+        "Seeding differs",
         "The scripts seed their random number generators differently (one seeds, the other does "
         "not, or with other values), so initial weights, dropout masks and shuffling differ.",
         "Two runs start from different random weights and see data in a different order: results "
         "differ by seed noise even when everything else is equal.",
-        "Call `keras.utils.set_random_seed({a_value})` at the top of both scripts (it seeds Python, "
+        "Call `keras.utils.set_random_seed({seed})` at the top of both scripts (it seeds Python, "
         "NumPy and the backend).",
         "keras.utils.set_random_seed(42) in a.py only",
     ),
     Rule(
-        "KD352", "randomness", "warning", "Unseeded weight initialization",
+        "KD352",
+        "randomness",
+        "warning",
+        "Unseeded weight initialization",
         "Neither script seeds its random number generators and the layers' initializers have no "
         "seed, so every run starts from different weights.",
         "Comparing one run of A with one run of B mixes the real differences with seed noise; "
@@ -347,93 +565,127 @@ RULES: tuple[Rule, ...] = (
         "no set_random_seed in either script",
     ),
     Rule(
-        "KD401", "framework-semantics", "error", "scikit-learn's squared loss is half of Keras mse",
+        "KD401",
+        "framework-semantics",
+        "error",
+        "scikit-learn's squared loss is half of Keras mse",
         "MLPRegressor minimises 0.5 * mean((y - p)^2); Keras 'mse' is mean((y - p)^2).",
         "Half the loss means half the gradients: with the same learning rate the Keras model takes "
         "steps twice as large, and the reported losses differ by a factor 2.",
-        "Scale the Keras loss by 0.5 (e.g. `loss=lambda y, p: 0.5 * keras.losses.mean_squared_error(y, p)`) "
-        "or halve the learning rate; `kerasdiff --emit-keras` writes the exact code.",
+        "Make the Keras loss scikit-learn's: {loss_fix}; `kerasdiff --emit-keras` writes the exact code.",
         "MLPRegressor(...) vs model.compile(loss='mse')",
     ),
     Rule(
-        "KD402", "framework-semantics", "error", "scikit-learn divides the L2 penalty by the batch size",
+        "KD402",
+        "framework-semantics",
+        "error",
+        "scikit-learn divides the L2 penalty by the batch size",
         "MLPRegressor/MLPClassifier add 0.5 * alpha * sum(W^2) / n_samples_in_batch (kernels only, "
         "no biases); a Keras L2(l) regularizer adds l * sum(W^2) per batch.",
         "With the same number, Keras regularises 2 * batch_size times harder (400x for alpha with "
         "batch 200): weights shrink towards zero and the fit flattens or diverges.",
-        "Use `kernel_regularizer=keras.regularizers.L2(alpha / (2 * batch_size))` on every Dense "
-        "kernel and none on biases: {a_value}.",
+        "Use `kernel_regularizer=keras.regularizers.L2({keras_l2})` (alpha / (2 * batch_size)) on "
+        "every Dense kernel and no bias regularizer.",
         "MLPRegressor(alpha=0.01) vs Dense(..., kernel_regularizer=L2(0.01))",
     ),
     Rule(
-        "KD403", "framework-semantics", "error", "scikit-learn initializes weights and biases differently",
+        "KD403",
+        "framework-semantics",
+        "error",
+        "scikit-learn initializes weights and biases differently",
         "scikit-learn draws weights AND biases uniformly in +-sqrt(6 / (fan_in + fan_out)) (factor 2 "
         "instead of 6 for logistic); Keras Dense uses glorot_uniform kernels and zero biases.",
         "A different starting point (and non-zero biases) changes the whole training trajectory; "
         "with logistic units the range is sqrt(3) times narrower.",
-        "Use `keras.initializers.RandomUniform(-limit, limit)` for kernel AND bias with the limits "
-        "per layer: {a_value}.",
+        "Use `keras.initializers.RandomUniform(-b, b)` for the kernel AND the bias of each Dense, "
+        "b per layer: {limits} (or copy scikit-learn's initial weights: `kerasdiff --emit-keras` "
+        "redraws them with numpy).",
         "MLPRegressor(activation='logistic') vs Dense(64, activation='sigmoid')",
     ),
     Rule(
-        "KD404", "framework-semantics", "error", "scikit-learn trains in float64",
+        "KD404",
+        "framework-semantics",
+        "error",
+        "scikit-learn trains in float64",
         "scikit-learn computes in float64 unless X is float32; Keras computes in float32 by default.",
         "Rounding differs from the first step on; over many epochs results drift apart, and "
         "float32 overflows (NaN) earlier with unbounded activations and large inputs.",
-        "Call `keras.config.set_floatx('float64')` before building the Keras model (or pass "
-        "float32 X to scikit-learn).",
+        "Call `keras.config.set_floatx('float64')` and `keras.config.set_dtype_policy('float64')` "
+        "before building the Keras model (or pass float32 X to scikit-learn).",
         "MLPRegressor on float64 X vs a default Keras model",
     ),
     Rule(
-        "KD405", "framework-semantics", "error", "scikit-learn stops when the loss stops improving",
+        "KD405",
+        "framework-semantics",
+        "error",
+        "scikit-learn stops when the loss stops improving",
         "Even with early_stopping=False, scikit-learn stops when the training loss has not improved "
         "by tol for n_iter_no_change epochs; Keras trains every epoch it is given.",
         "The two train for a different number of epochs, so the final weights differ.",
-        "Add a callback that stops when loss > best_loss - tol for n_iter_no_change epochs "
-        "({a_value}); `kerasdiff --emit-keras` writes one.",
+        "Stop the Keras training as scikit-learn does: {stop_fix}; `kerasdiff --emit-keras` writes "
+        "the callback.",
         "MLPRegressor(tol=1e-4, n_iter_no_change=10) vs model.fit(..., epochs=200)",
     ),
     Rule(
-        "KD406", "framework-semantics", "error", "scikit-learn's optimizer differs from Keras's defaults",
+        "KD406",
+        "framework-semantics",
+        "error",
+        "scikit-learn's optimizer differs from Keras's defaults",
         "The solver's settings map to Keras with other defaults: Adam epsilon 1e-8 (Keras 1e-7), "
         "SGD with Nesterov momentum 0.9 (Keras: no momentum), 'invscaling'/'adaptive' learning rates.",
         "A different update rule or step size gives a different trajectory.",
-        "Configure the Keras optimizer as scikit-learn's: {a_value}.",
+        "Configure the Keras side as scikit-learn's: {optimizer_fix}.",
         "MLPRegressor(solver='adam') vs Adam() (epsilon 1e-7)",
     ),
     Rule(
-        "KD407", "framework-semantics", "error", "scikit-learn batches and epochs differ",
+        "KD407",
+        "framework-semantics",
+        "error",
+        "scikit-learn batches and epochs differ",
         "batch_size='auto' is min(200, n_samples) (Keras: 32), max_iter is the number of epochs, "
         "and scikit-learn shuffles every epoch by default.",
         "Another batch size changes the number of steps, the gradient noise and (in scikit-learn) "
         "the strength of L2.",
-        "Fit the Keras model with {a_value}.",
+        "Fit the Keras model like scikit-learn: {fit_fix}.",
         "MLPRegressor(batch_size='auto') on 1000 samples vs model.fit(X, y) (32)",
     ),
     Rule(
-        "KD408", "framework-semantics", "warning", "No Keras equivalent of the scikit-learn solver",
+        "KD408",
+        "framework-semantics",
+        "warning",
+        "No Keras equivalent of the scikit-learn solver",
         "solver='lbfgs' is a full-batch quasi-Newton method; Keras has no L-BFGS optimizer.",
         "The two cannot train alike; expect different optima and speed.",
-        "Use solver='adam' or 'sgd' in scikit-learn to compare like with like.",
+        "Use solver='adam' or 'sgd' in scikit-learn to compare like with like, or train the Keras "
+        "model with scipy.optimize.minimize on its flattened weights.",
         "MLPRegressor(solver='lbfgs')",
     ),
     Rule(
-        "KD409", "framework-semantics", "info", "scikit-learn pipeline preprocesses the input",
+        "KD409",
+        "framework-semantics",
+        "info",
+        "scikit-learn pipeline preprocesses the input",
         "The MLP is the last step of a Pipeline whose earlier steps (e.g. StandardScaler) transform X.",
         "The Keras model must receive the same transformed X, or it learns from other numbers.",
-        "Apply the same preprocessing to X before the Keras model (or a Normalization layer).",
+        "Apply the same fitted preprocessing ({steps}) to X before the Keras model's fit and "
+        "predict (or a Normalization layer).",
         "make_pipeline(StandardScaler(), MLPRegressor())",
     ),
     Rule(
-        "KD410", "framework-semantics", "info", "Input width taken from the other model",
-        "The estimator was never fitted in the script, so its input width was taken from the Keras "
-        "model.",
+        "KD410",
+        "framework-semantics",
+        "info",
+        "Input width taken from the other model",
+        "The estimator was never fitted in the script, so its input width was taken from the Keras model.",
         "Nothing differs because of it; it is how the layer shapes were completed.",
         "Fit the estimator (or call fit in the script) to compare real shapes.",
         "MLPRegressor() with no fit() call",
     ),
     Rule(
-        "KD411", "framework-semantics", "error", "scikit-learn's output layer or loss differs",
+        "KD411",
+        "framework-semantics",
+        "error",
+        "scikit-learn's output layer or loss differs",
         "scikit-learn picks the output activation and loss from the task (identity + squared error "
         "for regression; logistic + log-loss for binary/multilabel; softmax + log-loss for "
         "multiclass).",
@@ -442,7 +694,10 @@ RULES: tuple[Rule, ...] = (
         "MLPClassifier on 3 classes vs Dense(3, activation='sigmoid')",
     ),
     Rule(
-        "KD501", "weights", "error", "Outputs differ with the same weights",
+        "KD501",
+        "weights",
+        "error",
+        "Outputs differ with the same weights",
         "--probe copied A's weights into B and ran both on the same inputs: the outputs differ, and "
         "no configuration difference explains it.",
         "The layers compute something other than their configs say (custom call() code, a Lambda, "
@@ -452,14 +707,20 @@ RULES: tuple[Rule, ...] = (
         "class Scale(Layer): call() returns x * 2 in A and x * 3 in B",
     ),
     Rule(
-        "KD901", "topology", "info", "Model class differs",
+        "KD901",
+        "topology",
+        "info",
+        "Model class differs",
         "The models are built with different APIs (Sequential, Functional, subclassed).",
         "The API alone does not change what is computed.",
         "Nothing to fix.",
         "keras.Sequential([...]) vs keras.Model(inputs, outputs)",
     ),
     Rule(
-        "KD902", "topology", "info", "Nesting differs",
+        "KD902",
+        "topology",
+        "info",
+        "Nesting differs",
         "Layers sit inside a nested model (block) on one side and are called inline on the "
         "other, with the same sharing.",
         "A block is only a grouping; the same layers compute the same function.",
@@ -467,20 +728,25 @@ RULES: tuple[Rule, ...] = (
         "Sequential block called once vs the same layers called inline",
     ),
     Rule(
-        "KD903", "hyperparameter", "info", "Layer name differs",
+        "KD903",
+        "hyperparameter",
+        "info",
+        "Layer name differs",
         "A user-given layer name differs (auto-generated names are never compared).",
-        "Names do not change what is computed; they matter for `loss={{name: ...}}` dicts, "
+        "Names do not change what is computed; they matter for `loss={'name': ...}` dicts, "
         "`get_layer(name)` and weight loading by name.",
         "Rename if other code looks the layer up by name.",
         "Dense(1, name='age') vs Dense(1, name='age_out')",
     ),
     Rule(
-        "KD904", "topology", "warning", "Structure not comparable in detail",
+        "KD904",
+        "topology",
+        "warning",
+        "Structure not comparable in detail",
         "A model has no inspectable layer graph (a subclassed model or an unbuilt Sequential), "
         "so layers were compared as an ordered list.",
         "Connections and sharing inside `call()` are invisible to a config comparison.",
-        "Build the model (call it on `keras.Input`) or give Sequential an Input so its graph "
-        "exists.",
+        "Build the model (call it on `keras.Input`) or give Sequential an Input so its graph exists.",
         "class Net(keras.Model): def call(self, x): ...",
     ),
 )
@@ -494,6 +760,33 @@ BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 def get(code: str) -> Rule:
     """Return the rule for `code`; KeyError if unknown."""
     return BY_CODE[code]
+
+
+def section(code: str) -> str:
+    """The report section of a code: framework-semantics, model or training."""
+    return BY_CODE[code].section
+
+
+_PLACEHOLDERS = {
+    "a_path": "<layer in A>",
+    "b_path": "<layer in B>",
+    "attribute": "<setting>",
+    "a_value": "<A's value>",
+    "b_value": "<B's value>",
+}
+
+
+def template_text(text: str) -> str:
+    """A fix template as documentation: {fields} shown as <placeholders>, optional tails left
+    out, `{{`/`}}` as the braces they stand for."""
+    for name in OPTIONAL_FIELDS:
+        text = text.replace("{" + name + "}", "")
+    text = re.sub(
+        r"(?<!\{)\{(\w+)(?:![rs])?\}(?!\})",
+        lambda m: _PLACEHOLDERS.get(m[1], "<" + m[1].replace("_", " ") + ">"),
+        text,
+    )
+    return text.replace("{{", "{").replace("}}", "}")
 
 
 def codes_matching(token: str) -> set[str]:

@@ -7,9 +7,7 @@ import os
 import shutil
 import signal
 import sys
-import time
 import traceback
-from dataclasses import replace
 from typing import Any, Callable, Optional, Sequence
 
 import click
@@ -26,61 +24,113 @@ class Interrupted(KeyboardInterrupt):
     """SIGTERM / SIGHUP: end like Ctrl-C, so workers and temporary folders are cleaned up."""
 
 
-def _load_settings() -> dict:
-    """[tool.kerasdiff] from the nearest pyproject.toml above the current directory, validated."""
-    from kerasdiff.settings import from_pyproject
-
-    return from_pyproject(*load_pyproject())
-
-
 class _Main(click.Command):
     """`kerasdiff A B [options]`; `kerasdiff rules [CODE]` is dispatched before parsing."""
 
-    def main(self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None,
-             **extra: Any) -> Any:
+    def main(  # type: ignore[override]  # click's overloads; this forwards everything
+        self,
+        args: Optional[Sequence[str]] = None,
+        prog_name: Optional[str] = None,
+        **extra: Any,
+    ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         if argv and argv[0] == "rules":
             return rules_command.main(argv[1:], prog_name="kerasdiff rules", **extra)
         return super().main(argv, prog_name=prog_name or "kerasdiff", **extra)
 
 
-@click.command("kerasdiff", cls=_Main, context_settings={"help_option_names": ["-h", "--help"]},
-               epilog="Other commands: `kerasdiff rules [CODE|KIND]` explains finding codes.")
+@click.command(
+    "kerasdiff",
+    cls=_Main,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Other commands: `kerasdiff rules [CODE|KIND]` explains finding codes.",
+)
 @click.version_option(__version__, "--version", prog_name="kerasdiff", message="%(prog)s %(version)s")
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B", required=False)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Report format (default text).")
-@click.option("--output", "-o", default=None, metavar="FILE",
-              help="Write the report to FILE instead of standard output.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
-              help="Lowest severity that makes the run DIVERGENT (exit 1). Default: error.")
-@click.option("--ignore", multiple=True, metavar="CODE_OR_KIND",
-              help="Hide findings by code (KD101), code prefix (KD1) or kind (initializer). Repeatable.")
-@click.option("--probe/--no-probe", default=None,
-              help="Behavioural check: copy A's weights into B, run both on the same seeded "
-                   "inputs, report the first layer whose outputs differ.")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Report format (default text)."
+)
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    metavar="FILE",
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Lowest severity that makes the run DIVERGENT (exit 1). Default: error.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODE_OR_KIND",
+    help="Hide findings by code (KD101), code prefix (KD1) or kind (initializer). Repeatable.",
+)
+@click.option(
+    "--probe/--no-probe",
+    default=None,
+    help="Behavioural check: copy A's weights into B, run both on the same seeded "
+    "inputs, report the first layer whose outputs differ.",
+)
 @click.option("--atol", type=float, default=None, help="--probe: absolute tolerance (default 1e-6).")
 @click.option("--rtol", type=float, default=None, help="--probe: relative tolerance (default 1e-5).")
 @click.option("--timeout", type=float, default=None, help="Seconds each script may run (default 300).")
 @click.option("--run-fit", is_flag=True, default=None, help="Let fit()/evaluate()/predict() run for real.")
-@click.option("--max-params", type=int, default=None, metavar="N",
-              help="Refuse a saved file whose config asks for more parameters (default 2,000,000,000).")
-@click.option("--max-unpacked", type=int, default=None, metavar="MB",
-              help="Refuse a saved file that holds more data once unpacked (default 8192 MB).")
-@click.option("--max-memory", type=int, default=None, metavar="MB",
-              help="Address-space limit of each loader process (default 3/4 of RAM; 0 = none).")
-@click.option("--emit-keras", is_flag=True,
-              help="Print Keras 3 code that trains exactly like the scikit-learn MLP in A.")
+@click.option(
+    "--max-params",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Refuse a saved file whose config asks for more parameters (default 2,000,000,000).",
+)
+@click.option(
+    "--max-unpacked",
+    type=int,
+    default=None,
+    metavar="MB",
+    help="Refuse a saved file that holds more data once unpacked (default 8192 MB).",
+)
+@click.option(
+    "--max-memory",
+    type=int,
+    default=None,
+    metavar="MB",
+    help="Address-space limit of each loader process (default 3/4 of RAM; 0 = none).",
+)
+@click.option(
+    "--emit-keras",
+    is_flag=True,
+    help="Print Keras 3 code that trains exactly like the scikit-learn MLP in A.",
+)
 @click.option("--timings", is_flag=True, help="Print phase timings after the text report.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line.")
 @click.option("--verbose", "-v", is_flag=True, help="Show script output and tracebacks.")
 @click.pass_context
-def cli(ctx: click.Context, a: str, b: Optional[str], fmt: Optional[str], output: Optional[str],
-        fail_on: Optional[str], ignore: tuple[str, ...], probe: Optional[bool], atol: Optional[float],
-        rtol: Optional[float], timeout: Optional[float], run_fit: Optional[bool],
-        max_params: Optional[int], max_unpacked: Optional[int], max_memory: Optional[int],
-        emit_keras: bool, timings: bool, quiet: bool, verbose: bool) -> None:
+def cli(
+    ctx: click.Context,
+    a: str,
+    b: Optional[str],
+    fmt: Optional[str],
+    output: Optional[str],
+    fail_on: Optional[str],
+    ignore: tuple[str, ...],
+    probe: Optional[bool],
+    atol: Optional[float],
+    rtol: Optional[float],
+    timeout: Optional[float],
+    run_fit: Optional[bool],
+    max_params: Optional[int],
+    max_unpacked: Optional[int],
+    max_memory: Optional[int],
+    emit_keras: bool,
+    timings: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Compare model A with model B.
 
     \b
@@ -95,9 +145,19 @@ def cli(ctx: click.Context, a: str, b: Optional[str], fmt: Optional[str], output
     Exit codes: 0 equivalent, 1 divergent (a finding at or above --fail-on),
                 2 trouble (bad spec, script error, no model, timeout).
     """
-    flags = {"format": fmt, "fail-on": fail_on, "ignore": ignore, "timeout": timeout, "probe": probe,
-             "atol": atol, "rtol": rtol, "run-fit": run_fit or None, "max-params": max_params,
-             "max-unpacked": max_unpacked, "max-memory": max_memory}
+    flags = {
+        "format": fmt,
+        "fail-on": fail_on,
+        "ignore": ignore,
+        "timeout": timeout,
+        "probe": probe,
+        "atol": atol,
+        "rtol": rtol,
+        "run-fit": run_fit or None,
+        "max-params": max_params,
+        "max-unpacked": max_unpacked,
+        "max-memory": max_memory,
+    }
     if emit_keras:
         ctx.exit(_guarded(verbose, lambda: _emit(a, b, output, flags, verbose)))
     if b is None:
@@ -123,8 +183,13 @@ def _guarded(verbose: bool, body: Callable[[], int]) -> int:
     except Exception as exc:  # noqa: BLE001 - one place turns every failure into exit 2
         if verbose:
             click.echo(terminal(traceback.format_exc().rstrip(), keep_lines=True), err=True)
-        click.echo(terminal(f"kerasdiff: internal error: {type(exc).__name__}: {exc} "
-                            "(run with --verbose for the traceback; please report it)"), err=True)
+        click.echo(
+            terminal(
+                f"kerasdiff: internal error: {type(exc).__name__}: {exc} "
+                "(run with --verbose for the traceback; please report it)"
+            ),
+            err=True,
+        )
         return EXIT_TROUBLE
 
 
@@ -135,8 +200,9 @@ def _write(text: str, output: Optional[str]) -> None:
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
         except OSError as exc:
-            raise KerasdiffError(output, f"cannot write the report: {exc.strerror or exc}",
-                                 "choose another --output path") from None
+            raise KerasdiffError(
+                output, f"cannot write the report: {exc.strerror or exc}", "choose another --output path"
+            ) from None
         return
     try:
         sys.stdout.write(text)
@@ -146,8 +212,11 @@ def _write(text: str, output: Optional[str]) -> None:
         _silence_stdout()
     except OSError as exc:
         _silence_stdout()
-        raise KerasdiffError("standard output", f"cannot be written: {exc.strerror or exc}",
-                             "write the report with --output FILE") from None
+        raise KerasdiffError(
+            "standard output",
+            f"cannot be written: {exc.strerror or exc}",
+            "write the report with --output FILE",
+        ) from None
 
 
 def _silence_stdout() -> None:
@@ -163,27 +232,32 @@ def _silence_stdout() -> None:
 def _emit(a: str, b: Optional[str], output: Optional[str], flags: dict, verbose: bool) -> int:
     """`--emit-keras SK.py`: the Keras code that trains like the estimator."""
     if b is not None:
-        raise KerasdiffError("--emit-keras", "takes one spec (the scikit-learn script)",
-                             "run: kerasdiff --emit-keras sk.py")
+        raise KerasdiffError(
+            "--emit-keras", "takes one spec (the scikit-learn script)", "run: kerasdiff --emit-keras sk.py"
+        )
     settings = resolve(flags, *load_pyproject())
     check_output(output, (a,))
     from kerasdiff.load import load_pair, parse_spec
+    from kerasdiff.load.registry import of
 
     spec = parse_spec(a, settings.limits)
     loaded = load_pair(spec, spec, timeout=settings.timeout, limits=settings.limits)
     g = loaded.a
-    if g.framework != "sklearn":
-        raise KerasdiffError(a, f"is a Keras {g.cls} model, not a scikit-learn MLP",
-                             "--emit-keras translates MLPRegressor/MLPClassifier scripts")
-    from kerasdiff.emit import emit_keras
-
-    code = emit_keras(g.recipe["plan"])
+    fw = of(g)
+    code = fw.emit(g) if fw is not None else None
+    if code is None:
+        raise KerasdiffError(
+            a,
+            f"holds {fw.label if fw else 'a model'} ({g.cls}), which has no Keras translation",
+            "--emit-keras translates scikit-learn MLPRegressor/MLPClassifier scripts",
+        )
     _write(code if code.endswith("\n") else code + "\n", output)
     return EXIT_EQUIVALENT
 
 
-def _diff(a: str, b: str, output: Optional[str], flags: dict, timings: bool, quiet: bool,
-          verbose: bool) -> int:
+def _diff(
+    a: str, b: str, output: Optional[str], flags: dict, timings: bool, quiet: bool, verbose: bool
+) -> int:
     settings = resolve(flags, *load_pyproject())
     check_output(output, (a, b))
     from kerasdiff.engine import compare_specs
@@ -193,16 +267,12 @@ def _diff(a: str, b: str, output: Optional[str], flags: dict, timings: bool, qui
     if verbose:
         for spec, text in extra_out["output"].items():
             if text.strip():
-                click.echo(terminal(f"--- output of {spec} ---\n{text.rstrip()}", keep_lines=True),
-                           err=True)
-    t0 = time.perf_counter()
+                click.echo(terminal(f"--- output of {spec} ---\n{text.rstrip()}", keep_lines=True), err=True)
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
-    fmt = Format(settings.format)
-    render(report, fmt, color=color, width=width, timings=timings, quiet=quiet)
-    report = replace(report, timings={**report.timings, "report": time.perf_counter() - t0})
-    text = render(report, fmt, color=color, width=width, timings=timings, quiet=quiet)
+    # Rendered once: formats that show timings measure their own rendering ("report").
+    text = render(report, Format(settings.format), color=color, width=width, timings=timings, quiet=quiet)
     _write(text, output)
     if output and not quiet:
         _write(terminal(report.verdict()) + "\n", None)
@@ -221,8 +291,9 @@ def rules_command(ctx: click.Context, code: Optional[str], fmt: str) -> None:
         if code:
             hits = catalog.codes_matching(code)
             if not hits:
-                raise KerasdiffError("", f"unknown code or kind '{code}'",
-                                     "run `kerasdiff rules` to list them")
+                raise KerasdiffError(
+                    "", f"unknown code or kind '{code}'", "run `kerasdiff rules` to list them"
+                )
             rules = [r for r in catalog.RULES if r.code in hits]
         else:
             rules = list(catalog.RULES)
@@ -251,8 +322,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except ValueError:  # not the main thread: leave signal handling to the caller
         previous = {}
     try:
-        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="kerasdiff",
-                      standalone_mode=False)
+        rv = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="kerasdiff", standalone_mode=False
+        )
         # Without standalone mode click returns ctx.exit()'s code instead of raising.
         return rv if isinstance(rv, int) else EXIT_EQUIVALENT
     except click.exceptions.Exit as exc:

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from kerasdiff import catalog
-
-
-import re
 import textwrap
 
-# How the fix templates' fields read in the docs (a finding fills in the real values).
-_PLACEHOLDERS = {"a_path": "<layer in A>", "b_path": "<layer in B>", "attribute": "<setting>",
-                 "a_value": "<A's value>", "b_value": "<B's value>"}
-
-
-def template_text(text: str) -> str:
-    """A fix template with its {fields} shown as <placeholders>."""
-    return re.sub(r"\{(\w+)(?:![rs])?\}", lambda m: _PLACEHOLDERS.get(m[1], f"<{m[1]}>"), text)
+from kerasdiff import catalog
+from kerasdiff.catalog import template_text
 
 
 def render_rules(rules: list, fmt: str = "text", detail: bool = True, width: int = 100) -> str:
@@ -27,10 +17,19 @@ def render_rules(rules: list, fmt: str = "text", detail: bool = True, width: int
             lines.append(f"{r.code}  {r.severity:<7}  {r.kind:<19} {r.title}")
             continue
         lines += [f"{r.code}  {r.title}", f"  kind:     {r.kind}", f"  severity: {r.severity}"]
-        for label, text in (("what", r.what), ("why", r.why), ("example", r.example),
-                            ("fix", template_text(r.fix))):
-            lines += textwrap.wrap(text, width=width, initial_indent=f"  {label + ':':<10}",
-                                   subsequent_indent=" " * 12, break_on_hyphens=False)
+        for label, text in (
+            ("what", r.what),
+            ("why", r.why),
+            ("example", r.example),
+            ("fix", template_text(r.fix)),
+        ):
+            lines += textwrap.wrap(
+                text,
+                width=width,
+                initial_indent=f"  {label + ':':<10}",
+                subsequent_indent=" " * 12,
+                break_on_hyphens=False,
+            )
         lines.append("")
     if not detail:
         lines.append("")
@@ -40,14 +39,27 @@ def render_rules(rules: list, fmt: str = "text", detail: bool = True, width: int
 
 def render_markdown(rules: list | None = None) -> str:
     rules = list(catalog.RULES) if rules is None else rules
-    out = ["# kerasdiff finding codes", "",
-           "Generated from `src/kerasdiff/catalog.py` by `python -m kerasdiff.docs`; do not edit.", "",
-           "| code | kind | severity | title |", "|---|---|---|---|"]
+    out = [
+        "# kerasdiff finding codes",
+        "",
+        "Generated from `src/kerasdiff/catalog.py` by `python -m kerasdiff.docs`; do not edit.",
+        "",
+        "| code | kind | severity | title |",
+        "|---|---|---|---|",
+    ]
     out += [f"| [{r.code}](#{r.code.lower()}) | {r.kind} | {r.severity} | {r.title} |" for r in rules]
     for r in rules:
-        out += ["", f"## {r.code}", "", f"**{r.title}** — kind `{r.kind}`, severity `{r.severity}`", "",
-                f"- **What:** {r.what}", f"- **Why it changes results:** {r.why}",
-                f"- **Example:** `{r.example}`", f"- **Fix:** {template_text(r.fix)}"]
+        out += [
+            "",
+            f"## {r.code}",
+            "",
+            f"**{r.title}** — kind `{r.kind}`, severity `{r.severity}`",
+            "",
+            f"- **What:** {r.what}",
+            f"- **Why it changes results:** {r.why}",
+            f"- **Example:** `{r.example}`",
+            f"- **Fix:** {template_text(r.fix)}",
+        ]
     if catalog.REMOVED:
         out += ["", "Removed codes (never reused): " + ", ".join(sorted(catalog.REMOVED))]
     return "\n".join(out) + "\n"

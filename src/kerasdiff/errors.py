@@ -27,5 +27,5 @@ class KerasdiffError(Exception):
         return {"file": self.file, "cause": self.cause, "hint": self.hint, "detail": self.detail}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "KerasdiffError":
+    def from_dict(cls, d: dict) -> KerasdiffError:
         return cls(d.get("file", ""), d.get("cause", "failed"), d.get("hint", ""), d.get("detail", ""))

@@ -20,7 +20,7 @@ _CONTROL_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _visible(m: "re.Match[str]") -> str:
+def _visible(m: re.Match[str]) -> str:
     c = m.group(0)
     o = ord(c)
     if c == "\n":
@@ -79,11 +79,11 @@ def markdown(text: object) -> str:
                 closer = c
                 break
         if closer is None:  # an unmatched run is literal text
-            out.append(_md_plain(s[pos:m.end()]))
+            out.append(_md_plain(s[pos : m.end()]))
             pos = m.end()
             continue
-        out.append(_md_plain(s[pos:m.start()]))
-        out.append(s[m.start():closer.end()])
+        out.append(_md_plain(s[pos : m.start()]))
+        out.append(s[m.start() : closer.end()])
         pos = closer.end()
     return "".join(out)
 
@@ -114,5 +114,4 @@ def github_line(text: object) -> str:
     return " " + s if s.lstrip().startswith("::") else s
 
 
-__all__ = ["terminal", "xml", "markdown", "markdown_code", "github_data", "github_property",
-           "github_line"]
+__all__ = ["terminal", "xml", "markdown", "markdown_code", "github_data", "github_property", "github_line"]

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from kerasdiff.errors import KerasdiffError
-from kerasdiff.load.untrusted import MB, Limits
+from kerasdiff.load.interface import MB, Limits
+from kerasdiff.report.interface import Format
 
-FORMATS: tuple[str, ...] = ("text", "json", "markdown", "sarif", "junit", "github")
+FORMATS: tuple[str, ...] = tuple(f.value for f in Format)
 FAIL_ON: tuple[str, ...] = ("error", "warning", "info", "never")
 
 
@@ -38,6 +39,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any], Any]:
         if not isinstance(v, str) or v not in options:
             raise ValueError(f"must be one of {', '.join(options)}, not {v!r}")
         return v
+
     return check
 
 
@@ -49,6 +51,7 @@ def _number(low: float, strict: bool) -> Callable[[Any], float]:
         if math.isnan(x) or math.isinf(x) or (x <= low if strict else x < low):
             raise ValueError(f"must be a finite number {'>' if strict else '>='} {low:g}, not {v!r}")
         return x
+
     return check
 
 
@@ -57,6 +60,7 @@ def _integer(low: int) -> Callable[[Any], int]:
         if isinstance(v, bool) or not isinstance(v, int) or v < low:
             raise ValueError(f"must be a whole number >= {low}, not {v!r}")
         return v
+
     return check
 
 
@@ -96,7 +100,7 @@ def load_pyproject(start: Optional[str] = None) -> tuple[str, dict]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib
     here = os.path.abspath(start or os.getcwd())
     while True:
         candidate = os.path.join(here, "pyproject.toml")
@@ -105,12 +109,14 @@ def load_pyproject(start: Optional[str] = None) -> tuple[str, dict]:
                 with open(candidate, "rb") as fh:
                     data = tomllib.load(fh)
             except (OSError, ValueError) as exc:
-                raise KerasdiffError(candidate, f"cannot read [tool.kerasdiff]: {exc}",
-                                     "fix the TOML syntax") from None
+                raise KerasdiffError(
+                    candidate, f"cannot read [tool.kerasdiff]: {exc}", "fix the TOML syntax"
+                ) from None
             table = data.get("tool", {}).get("kerasdiff", {})
             if not isinstance(table, dict):
-                raise KerasdiffError(candidate, "[tool.kerasdiff] is not a table",
-                                     "write it as a [tool.kerasdiff] section")
+                raise KerasdiffError(
+                    candidate, "[tool.kerasdiff] is not a table", "write it as a [tool.kerasdiff] section"
+                )
             return candidate, table
         parent = os.path.dirname(here)
         if parent == here:
@@ -125,13 +131,15 @@ def from_pyproject(file: str, table: dict) -> dict:
         key = str(raw_key).replace("_", "-")
         check = CHECKS.get(key)
         if check is None:
-            raise KerasdiffError(file, f"[tool.kerasdiff] has an unknown key '{raw_key}'",
-                                 "known keys: " + ", ".join(CHECKS))
+            raise KerasdiffError(
+                file, f"[tool.kerasdiff] has an unknown key '{raw_key}'", "known keys: " + ", ".join(CHECKS)
+            )
         try:
             out[key] = check(value)
         except ValueError as exc:
-            raise KerasdiffError(file, f"[tool.kerasdiff] {raw_key} {exc}",
-                                 "fix the value in pyproject.toml") from None
+            raise KerasdiffError(
+                file, f"[tool.kerasdiff] {raw_key} {exc}", "fix the value in pyproject.toml"
+            ) from None
     return out
 
 
@@ -155,17 +163,28 @@ def resolve(flags: dict, file: str = "", table: Optional[dict] = None) -> Settin
         max_unpacked=merged["max-unpacked"] * MB if "max-unpacked" in merged else base.max_unpacked,
         max_memory=merged["max-memory"] * MB if "max-memory" in merged else None,
     )
-    return Settings(format=merged.get("format", "text"), fail_on=merged.get("fail-on", "error"),
-                    ignore=ignore, timeout=merged.get("timeout", 300.0),
-                    probe=merged.get("probe", False), atol=merged.get("atol"),
-                    rtol=merged.get("rtol"), run_fit=merged.get("run-fit", False), limits=limits)
+    return Settings(
+        format=merged.get("format", "text"),
+        fail_on=merged.get("fail-on", "error"),
+        ignore=ignore,
+        timeout=merged.get("timeout", 300.0),
+        probe=merged.get("probe", False),
+        atol=merged.get("atol"),
+        rtol=merged.get("rtol"),
+        run_fit=merged.get("run-fit", False),
+        limits=limits,
+    )
 
 
 def _example(key: str) -> str:
-    return {"timeout": "120", "atol": "1e-6", "rtol": "1e-5", "max-params": "5000000000",
-            "max-unpacked": "16384", "max-memory": "0"}.get(key, "...")
-
-
+    return {
+        "timeout": "120",
+        "atol": "1e-6",
+        "rtol": "1e-5",
+        "max-params": "5000000000",
+        "max-unpacked": "16384",
+        "max-memory": "0",
+    }.get(key, "...")
 
 
 def check_output(output: Optional[str], inputs: tuple[str, ...]) -> None:
@@ -179,18 +198,31 @@ def check_output(output: Optional[str], inputs: tuple[str, ...]) -> None:
         if sep and head.lower().endswith(".py") and tail.isidentifier():
             path = head
         if os.path.exists(path) and os.path.realpath(path) == target:
-            raise KerasdiffError(output, "is one of the models being compared; refusing to overwrite it",
-                                 "choose another --output path")
+            raise KerasdiffError(
+                output,
+                "is one of the models being compared; refusing to overwrite it",
+                "choose another --output path",
+            )
     if os.path.isdir(target):
         raise KerasdiffError(output, "is a directory", "give a file path for --output")
     folder = os.path.dirname(target) or "."
     if not os.path.isdir(folder):
-        raise KerasdiffError(output, f"cannot be written: the folder {os.path.dirname(output) or '.'} "
-                             "does not exist", "create it or choose another --output path")
+        raise KerasdiffError(
+            output,
+            f"cannot be written: the folder {os.path.dirname(output) or '.'} does not exist",
+            "create it or choose another --output path",
+        )
     if (os.path.exists(target) and not os.access(target, os.W_OK)) or not os.access(folder, os.W_OK):
-        raise KerasdiffError(output, "cannot be written: permission denied",
-                             "choose another --output path")
+        raise KerasdiffError(output, "cannot be written: permission denied", "choose another --output path")
 
 
-__all__ = ["Settings", "FORMATS", "FAIL_ON", "CHECKS", "load_pyproject", "from_pyproject", "resolve",
-           "check_output"]
+__all__ = [
+    "Settings",
+    "FORMATS",
+    "FAIL_ON",
+    "CHECKS",
+    "load_pyproject",
+    "from_pyproject",
+    "resolve",
+    "check_output",
+]

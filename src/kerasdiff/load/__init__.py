@@ -1,6 +1,7 @@
-"""Loading stage: turn a model spec into a neutral Graph (scripts, saved files), isolated per file."""
+"""Loading stage: a model spec becomes a neutral Graph, in a worker process per file; each
+framework (kerasdiff.load.keras, kerasdiff.load.sklearn) plugs in through kerasdiff.load.interface."""
 
-from kerasdiff.load.interface import Spec, parse_spec
-from kerasdiff.load.isolate import load_pair
+from kerasdiff.load.interface import Framework, Limits, Spec, parse_spec
+from kerasdiff.load.isolate import Loaded, load_pair
 
-__all__ = ["Spec", "parse_spec", "load_pair"]
+__all__ = ["Framework", "Limits", "Spec", "parse_spec", "load_pair", "Loaded"]

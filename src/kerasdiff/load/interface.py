@@ -1,4 +1,7 @@
-"""Model specs (`file.py`, `file.py:NAME`, saved files) parsed and sanity-checked without TensorFlow.
+"""The loading stage's interface: model specs (parsed and checked without TensorFlow) and the
+Framework a model-building library implements to be compared.
+
+Specs: `file.py`, `file.py:NAME`, saved files.
 
 Everything that can be told from the file alone (missing, unreadable, a script that does not parse,
 a saved file that is not a zip / HDF5 / JSON model config) fails here, before a worker is started.
@@ -6,20 +9,69 @@ a saved file that is not a zip / HDF5 / JSON model config) fails here, before a 
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import zipfile
+import stat
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from kerasdiff.errors import KerasdiffError
-from kerasdiff.load.untrusted import MB, Limits, check_regular_file, check_saved
+from kerasdiff.graph import Graph
 
 SCRIPT_SUFFIXES = (".py",)
-SAVED_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run may read and allocate (flags --max-params, --max-unpacked, --max-memory)."""
+
+    max_params: int = 2_000_000_000
+    max_unpacked: int = 8192 * MB  # bytes a saved file may hold once unpacked
+    max_memory: Optional[int] = None  # bytes of address space per worker; None = default
+
+    def memory(self) -> Optional[int]:
+        """The worker address-space limit in bytes (0 = none): default 3/4 of physical RAM."""
+        if self.max_memory is not None:
+            return self.max_memory or None
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):
+            return None
+        return int(total * 0.75) if total > 0 else None
+
+
+def check_regular_file(path: str, shown: str) -> int:
+    """The file's size; refuses FIFOs, devices, sockets and directories (they hang or never end)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise KerasdiffError(
+            shown, f"cannot read the file: {exc.strerror or exc}", "check the path and its permissions"
+        ) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise KerasdiffError(
+            shown, "is a directory, not a model file", "give a .py script or a saved model file"
+        )
+    if not stat.S_ISREG(st.st_mode):
+        what = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not a regular file"
+        )
+        raise KerasdiffError(
+            shown, f"is {what}, not a regular file", "copy the model into a regular file and compare that"
+        )
+    if not os.access(path, os.R_OK):
+        raise KerasdiffError(shown, "cannot read the file: permission denied", "check its permissions")
+    return st.st_size
+
+
 _MAX_SCRIPT = 64 * MB
 
 
@@ -28,14 +80,10 @@ class Spec:
     """What the user asked to compare: a file and, for scripts, an optional module-level NAME."""
 
     raw: str
-    path: str            # absolute path
+    path: str  # absolute path
     name: Optional[str]  # NAME from `file.py:NAME`
-    kind: str            # "script" | "saved"
-    file: str = ""       # the file part of the spec as the user wrote it (for messages)
-
-    @property
-    def display(self) -> str:
-        return self.raw
+    kind: str  # "script" | "saved"
+    file: str = ""  # the file part of the spec as the user wrote it (for messages)
 
     @property
     def shown(self) -> str:
@@ -44,38 +92,49 @@ class Spec:
 
 def parse_spec(raw: str, limits: Limits = Limits()) -> Spec:
     """Parse and check a spec; raise KerasdiffError (exit 2) for anything unusable."""
+    from kerasdiff.load.registry import saved_framework, saved_suffixes
+
     path, name = raw, None
     head, sep, tail = raw.rpartition(":")
     if sep and head.lower().endswith(SCRIPT_SUFFIXES) and _NAME.fullmatch(tail):
         path, name = head, tail
     elif sep and head.lower().endswith(SCRIPT_SUFFIXES):
-        raise KerasdiffError(raw, f"'{tail}' is not a Python name",
-                             "use FILE.py:NAME with a module-level variable or function")
+        raise KerasdiffError(
+            raw, f"'{tail}' is not a Python name", "use FILE.py:NAME with a module-level variable or function"
+        )
     lower = path.lower()
     if lower.endswith(SCRIPT_SUFFIXES):
         kind = "script"
-    elif lower.endswith(SAVED_SUFFIXES):
+    elif lower.endswith(saved_suffixes()):
         kind = "saved"
     else:
-        raise KerasdiffError(raw, "unknown kind of model file",
-                             "give a .py script, FILE.py:NAME, or a .keras/.h5/.json saved model")
+        raise KerasdiffError(
+            raw,
+            "unknown kind of model file",
+            "give a .py script, FILE.py:NAME, or a saved model (" + "/".join(saved_suffixes()) + ")",
+        )
     if not os.path.exists(path):
         raise KerasdiffError(path, "no such file", "check the path")
     # A FIFO would hang the read below and /dev/zero never ends: regular files only.
     size = check_regular_file(path, path)
     if kind == "script":
         if size > _MAX_SCRIPT:
-            raise KerasdiffError(path, f"is {size / MB:,.0f} MB, not a model-building script",
-                                 "give the script that builds the model")
+            raise KerasdiffError(
+                path,
+                f"is {size / MB:,.0f} MB, not a model-building script",
+                "give the script that builds the model",
+            )
         try:
             with open(path, "rb") as fh:
                 data = fh.read()
         except OSError as exc:
-            raise KerasdiffError(path, f"cannot read the file: {exc.strerror or exc}",
-                                 "check its permissions") from None
+            raise KerasdiffError(
+                path, f"cannot read the file: {exc.strerror or exc}", "check its permissions"
+            ) from None
         _check_syntax(path, data)
     else:
-        _check_saved(path, lower, limits)
+        # Saved files are data: the framework that reads them checks them first (no code, bounded).
+        saved_framework(path).check_saved(path, path, limits)
     return Spec(raw=raw, path=os.path.abspath(path), name=name, kind=kind, file=path)
 
 
@@ -86,54 +145,104 @@ def _check_syntax(path: str, source: bytes) -> None:
     except SyntaxError as exc:
         where = f"{path}:{exc.lineno}" if exc.lineno else path
         kind = "indentation error" if isinstance(exc, IndentationError) else "syntax error"
-        raise KerasdiffError(where, f"{kind}: {exc.msg}",
-                             "fix the script; python reports the same error") from None
+        raise KerasdiffError(
+            where, f"{kind}: {exc.msg}", "fix the script; python reports the same error"
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:  # null bytes, bad encoding
-        raise KerasdiffError(path, f"is not a readable Python script: {exc}",
-                             "check that the file is Python source saved as UTF-8") from None
+        raise KerasdiffError(
+            path,
+            f"is not a readable Python script: {exc}",
+            "check that the file is Python source saved as UTF-8",
+        ) from None
 
 
-def _check_saved(path: str, lower: str, limits: Limits) -> None:
-    """Cheap format checks so garbage gets a precise message instead of a loader stack trace,
-    then the untrusted-file checks (no code, bounded size and parameters)."""
-    if lower.endswith(".keras"):
-        if not zipfile.is_zipfile(path):
-            raise KerasdiffError(path, "is not a .keras archive (not a zip file)",
-                                 "re-save it with model.save('model.keras'), or check the download")
-    elif lower.endswith((".h5", ".hdf5")):
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        if not _is_hdf5(path, head):
-            raise KerasdiffError(path, "is not an HDF5 file (wrong file signature)",
-                                 "re-save it with model.save('model.h5'), or check the download")
-    elif lower.endswith(".json"):
-        with open(path, "rb") as fh:
-            data = fh.read(_MAX_SCRIPT + 1)
-        try:
-            cfg = json.loads(data.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise KerasdiffError(path, f"is not valid JSON: {exc}",
-                                 "give the text of model.to_json()") from None
-        if not (isinstance(cfg, dict) and "class_name" in cfg and "config" in cfg):
-            raise KerasdiffError(path, "is JSON but not a Keras model config "
-                                 "(no top-level 'class_name' and 'config')",
-                                 "give the text of model.to_json()")
-    check_saved(path, path, limits)
+# --------------------------------------------------------------------------- the framework seam
 
 
-def _is_hdf5(path: str, head: bytes) -> bool:
-    """HDF5 puts its signature at offset 0 or, after a user block, at 512, 1024, 2048, ..."""
-    if head.startswith(_HDF5_MAGIC):
+class ScriptMistake(Exception):
+    """Raised by a framework's hook for a spelling the framework would silently misread (a
+    Keras 2 argument Keras 3 ignores): the message says what the script uses, `hint` the fix."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class Framework:
+    """What a framework implements to be compared: one subclass per folder under load/.
+
+    Parent side (no framework import: runs where --help runs): `checkers` (its
+    framework-semantics rules), `complete`, `emit`, `can_probe`. Worker side (imports the
+    framework lazily): hooks while a script runs, recognising and extracting its models into
+    the neutral Graph (+ recipe), saved files, running the live models for --probe."""
+
+    name: str = ""  # the Graph's `framework`, e.g. "keras"
+    label: str = ""  # how messages name its models: "a Keras model"
+    saved_suffixes: tuple[str, ...] = ()  # saved-file kinds it loads
+    can_probe: bool = False  # --probe can run its live models
+
+    # ---- parent side
+    def checkers(self) -> tuple:
+        """Rules for pairs involving this framework (kerasdiff.rules.make_checker)."""
+        return ()
+
+    def complete(self, graph: Graph, other: Graph) -> Graph:
+        """Fill in what this side's graph could only learn from the other side."""
+        return graph
+
+    def emit(self, graph: Graph) -> Optional[str]:
+        """Code for the other framework that trains like this model (--emit-keras), or None."""
+        return None
+
+    def worker_env(self, env: dict, folder: str, saved: bool) -> dict:
+        """Environment variables a worker needs for this framework (`folder`: the run's own;
+        `saved`: the worker loads a saved file, which is data)."""
+        return {}
+
+    # ---- worker side
+    def wants(self, source: str) -> bool:
+        """Does a script with this source need this framework's hooks?"""
         return True
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as fh:
-            off = 512
-            while off + 8 <= size:
-                fh.seek(off)
-                if fh.read(8) == _HDF5_MAGIC:
-                    return True
-                off *= 2
-    except OSError:
+
+    def start(self, run: Any) -> None:
+        """Install the hooks before the script runs (`run`: kerasdiff.load.script.ScriptRun)."""
+
+    def stop(self) -> None:
+        """Remove what start() changed that must not outlive the script."""
+
+    def snapshot(self) -> Any:
+        """Global settings a builder function may change (restored before each builder)."""
+        return None
+
+    def restore(self, state: Any) -> None:
+        pass
+
+    def is_model(self, obj: Any) -> bool:
         return False
-    return False
+
+    def refuses(self, obj: Any) -> Optional[str]:
+        """For an object of this framework that kerasdiff cannot compare: why (one phrase)."""
+        return None
+
+    def parts(self, obj: Any) -> set[int]:
+        """ids of the models inside this one (a nested model is part of the one that holds it)."""
+        return set()
+
+    def extract(self, obj: Any, spec: str, name: str, run: Any) -> Graph:
+        raise NotImplementedError
+
+    def check_saved(self, path: str, shown: str, limits: Limits) -> None:
+        """Parent side, before any worker: refuse a saved file that carries code or is too big
+        (reads bytes only; raises KerasdiffError)."""
+        raise NotImplementedError
+
+    def load_saved(self, path: str, shown: str) -> Any:
+        raise NotImplementedError
+
+    def hint(self, exc: BaseException, line_text: str) -> Optional[str]:
+        """The way out for a failure this framework recognises."""
+        return None
+
+    def serve_probe(self, models: list, request_path: str) -> None:
+        """Run the parent's probe request on the live models (see kerasdiff.probe)."""
+        raise NotImplementedError

@@ -17,8 +17,8 @@ from typing import Optional
 
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
-from kerasdiff.load.interface import Spec
-from kerasdiff.load.untrusted import MB, Limits, check_saved
+from kerasdiff.load.interface import MB, Limits, Spec
+from kerasdiff.load.registry import framework_of_saved, frameworks
 
 _FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+) in (?P<func>.+)$')
 
@@ -31,7 +31,7 @@ class Loaded:
     b: Graph
     timings: dict = field(default_factory=dict)
     output: dict = field(default_factory=dict)  # file as given -> captured script stdout/stderr
-    session: Optional["LiveSession"] = None      # with keep=True: the workers, models still loaded
+    session: Optional[LiveSession] = None  # with keep=True: the workers, models still loaded
 
 
 class LiveSession:
@@ -47,7 +47,7 @@ class LiveSession:
     def path(self, name: str) -> str:
         return os.path.join(self.tmpdir, name)
 
-    def run(self, job: "_Job", tasks: list) -> dict:
+    def run(self, job: _Job, tasks: list) -> dict:
         """Send the tasks to the worker and wait for its reply (raises KerasdiffError on trouble)."""
         req = job.files["out"] + ".probe.json"
         tmp = req + ".part"
@@ -59,11 +59,18 @@ class LiveSession:
         while not os.path.exists(done):
             if job.proc.poll() is not None:
                 tail = (job.read("stderr").strip().splitlines() or ["no output"])[-1]
-                raise KerasdiffError(job.spec.shown, f"the probe's worker died: {tail[:160]}",
-                                     "run without --probe", detail=job.read("stderr"))
+                raise KerasdiffError(
+                    job.spec.shown,
+                    f"the probe's worker died: {tail[:160]}",
+                    "run without --probe",
+                    detail=job.read("stderr"),
+                )
             if time.perf_counter() > deadline:
-                raise KerasdiffError(job.spec.shown, f"--probe still running after --timeout "
-                                     f"{self.timeout:g} s", "raise --timeout or run without --probe")
+                raise KerasdiffError(
+                    job.spec.shown,
+                    f"--probe still running after --timeout {self.timeout:g} s",
+                    "raise --timeout or run without --probe",
+                )
             time.sleep(0.02)
         with open(done, encoding="utf-8") as fh:
             return json.load(fh)
@@ -75,9 +82,6 @@ class LiveSession:
 
 def _worker_env(token: str, folder: str, saved: bool) -> dict:
     env = dict(os.environ)
-    # TensorFlow's C++ start-up chatter is noise for a CLI; the user's own output is captured.
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env.setdefault("KERAS_BACKEND", "tensorflow")
     env.setdefault("PYTHONHASHSEED", "0")
     # No __pycache__ next to the user's scripts and helper modules.
     env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -92,12 +96,8 @@ def _worker_env(token: str, folder: str, saved: bool) -> dict:
     tmp = os.path.join(folder, "tmp")
     os.makedirs(tmp, exist_ok=True)
     env["TMPDIR"] = env["TEMP"] = env["TMP"] = tmp
-    if saved:
-        # A saved file is data: whatever Keras caches or downloads goes to the run's folder,
-        # never to the user's ~/.keras.
-        home = os.path.join(folder, "keras_home")
-        os.makedirs(home, exist_ok=True)
-        env["KERAS_HOME"] = home
+    for fw in frameworks():
+        env.update(fw.worker_env(env, folder, saved))
     return env
 
 
@@ -135,35 +135,54 @@ def _stage(spec: Spec, folder: str, limits: Limits) -> str:
     try:
         shutil.copyfile(spec.path, copy)
     except OSError as exc:
-        raise KerasdiffError(spec.shown, f"cannot read the file: {exc.strerror or exc}",
-                             "check its permissions") from None
-    check_saved(copy, spec.shown, limits)
+        raise KerasdiffError(
+            spec.shown, f"cannot read the file: {exc.strerror or exc}", "check its permissions"
+        ) from None
+    framework_of_saved(copy).check_saved(copy, spec.shown, limits)
     return copy
 
 
-def _start(specs: list, run_fit: bool, tmpdir: str, index: int, keep: bool, token: str,
-           limits: Limits) -> _Job:
+def _start(
+    specs: list, run_fit: bool, tmpdir: str, index: int, keep: bool, token: str, limits: Limits
+) -> _Job:
     # The worker starts in a folder of its own, never the user's current directory: a keras.py
     # or numpy.py lying there (next to a downloaded model) must not be imported.
     folder = os.path.join(tmpdir, str(index))
     os.makedirs(folder, exist_ok=True)
-    files = {k: os.path.join(folder, f"worker.{k}")
-             for k in ("out", "log", "stack", "stdout", "stderr", "exit")}
+    files = {
+        k: os.path.join(folder, f"worker.{k}") for k in ("out", "log", "stack", "stdout", "stderr", "exit")
+    }
     spec = specs[0]
     path = _stage(spec, folder, limits) if spec.kind == "saved" else spec.path
-    request = json.dumps({"path": path, "kind": spec.kind, "names": [s.name for s in specs],
-                          "run_fit": run_fit, "cwd": os.getcwd(), "shown": spec.shown,
-                          "out": files["out"], "log": files["log"], "stack": files["stack"],
-                          "exit": files["exit"], "memory": limits.memory(),
-                          "keep": keep, "parent": os.getpid()})
+    request = json.dumps(
+        {
+            "path": path,
+            "kind": spec.kind,
+            "names": [s.name for s in specs],
+            "run_fit": run_fit,
+            "cwd": os.getcwd(),
+            "shown": spec.shown,
+            "out": files["out"],
+            "log": files["log"],
+            "stack": files["stack"],
+            "exit": files["exit"],
+            "memory": limits.memory(),
+            "keep": keep,
+            "parent": os.getpid(),
+        }
+    )
     # -P (Python 3.11+): not even the worker's own folder goes on sys.path.
     flags = ["-P"] if sys.version_info >= (3, 11) else []
     # Output goes to files, not pipes: a chatty script can never block on a full pipe.
     with open(files["stdout"], "wb") as out, open(files["stderr"], "wb") as err:
         proc = subprocess.Popen(
             [sys.executable, *flags, "-m", "kerasdiff.load.worker", request],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=folder,
-            env=_worker_env(token, folder, spec.kind == "saved"), start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            cwd=folder,
+            env=_worker_env(token, folder, spec.kind == "saved"),
+            start_new_session=True,
         )
     return _Job(specs, proc, files)
 
@@ -251,19 +270,26 @@ def _busy_at(job: _Job) -> Optional[str]:
 def _timeout_error(job: _Job, timeout: float) -> KerasdiffError:
     where = _busy_at(job)
     out = job.read("log").rstrip()
-    detail = (f"--- output of {job.spec.shown} before it was stopped ---\n{out}\n---\n" if out else "")
+    detail = f"--- output of {job.spec.shown} before it was stopped ---\n{out}\n---\n" if out else ""
     stack = job.read("stack").strip()
     if stack:
         detail += f"--- where it was ---\n{stack}\n"
     return KerasdiffError(
         job.spec.shown,
         f"still running after --timeout {timeout:g} s" + (f", busy at {where}" if where else ""),
-        "training or waiting at import time? put it under `if __name__ == '__main__':`, "
-        "or raise --timeout", detail)
+        "training or waiting at import time? put it under `if __name__ == '__main__':`, or raise --timeout",
+        detail,
+    )
 
 
-_OUT_OF_MEMORY = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "ResourceExhaustedError",
-                  "failed to allocate memory", "OOM when allocating")
+_OUT_OF_MEMORY = (
+    "MemoryError",
+    "std::bad_alloc",
+    "Cannot allocate memory",
+    "ResourceExhaustedError",
+    "failed to allocate memory",
+    "OOM when allocating",
+)
 
 
 def _result(job: _Job, limits: Limits = Limits()) -> dict:
@@ -283,27 +309,43 @@ def _result(job: _Job, limits: Limits = Limits()) -> dict:
             # The script itself ended the process with os._exit(): say so, with its line.
             info = json.loads(exited)
             where = f"{job.spec.shown}:{info['line']}" if info.get("line") else job.spec.shown
-            raise KerasdiffError(where, f"the script called os._exit({info.get('code')}) while loading",
-                                 "move it under `if __name__ == '__main__':`", detail=detail)
+            raise KerasdiffError(
+                where,
+                f"the script called os._exit({info.get('code')}) while loading",
+                "move it under `if __name__ == '__main__':`",
+                detail=detail,
+            )
         code = job.proc.returncode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit {code}"
         memory = limits.memory()
         if memory and any(m in stderr for m in _OUT_OF_MEMORY):
-            raise KerasdiffError(job.spec.shown, f"the loader ran out of memory (its limit is "
-                                 f"{memory / MB:,.0f} MB)",
-                                 "raise --max-memory (MB, 0 = no limit) if the model is that big",
-                                 detail=detail)
+            raise KerasdiffError(
+                job.spec.shown,
+                f"the loader ran out of memory (its limit is {memory / MB:,.0f} MB)",
+                "raise --max-memory (MB, 0 = no limit) if the model is that big",
+                detail=detail,
+            )
         tail = (stderr.splitlines() or ["no output"])[-1]
-        raise KerasdiffError(job.spec.shown, f"the loader process died ({how}): {tail[:160]}",
-                             "the script may crash Python; run it with python to check, "
-                             "--verbose shows the output", detail=detail)
+        raise KerasdiffError(
+            job.spec.shown,
+            f"the loader process died ({how}): {tail[:160]}",
+            "the script may crash Python; run it with python to check, --verbose shows the output",
+            detail=detail,
+        )
     if not payload.get("ok"):
         raise KerasdiffError.from_dict(payload["error"])
     return payload
 
 
-def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False,
-              keep: bool = False, limits: Limits = Limits()) -> Loaded:
+def load_pair(
+    a: Spec,
+    b: Spec,
+    *,
+    timeout: float = 300.0,
+    run_fit: bool = False,
+    keep: bool = False,
+    limits: Limits = Limits(),
+) -> Loaded:
     """Load both specs; the same file named twice runs once, in one worker.
 
     Workers run in parallel; the first one to fail ends the run (the other is stopped).
@@ -329,8 +371,11 @@ def load_pair(a: Spec, b: Spec, *, timeout: float = 300.0, run_fit: bool = False
                     # clock starts when the worker opens the log (just before the script runs).
                     if job.script_started is None and os.path.exists(job.files["log"]):
                         job.script_started = now
-                    begin = job.script_started if job.script_started is not None else (
-                        started + max(_IMPORT_GRACE, timeout))
+                    begin = (
+                        job.script_started
+                        if job.script_started is not None
+                        else (started + max(_IMPORT_GRACE, timeout))
+                    )
                     if now > begin + timeout:
                         raise _timeout_error(job, timeout)
                     continue

@@ -1,4 +1,5 @@
-"""Worker process entry: load one file (script or saved model), extract graphs, write them as JSON.
+"""Worker process entry: load one file (script or saved model), extract graphs, write them as JSON
+(framework-neutral: kerasdiff.load.script runs the script, the frameworks do the rest).
 
 `python -m kerasdiff.load.worker REQUEST_JSON`. The request names the file, the NAMEs wanted, and
 where to write: `out` (the result), `log` (the script's output, streamed), `stack` (a Python stack
@@ -45,39 +46,56 @@ def main(argv: list[str]) -> int:
     request = json.loads(argv[0])
     out = request["out"]
     models = None
+    owner = None
     shown = request.get("shown") or request["path"]
     try:
         _limit_memory(request.get("memory"))
         _arm_stack_dump(request.get("stack"))
-        from kerasdiff.load import runner
+        from kerasdiff.load import script
 
-        result = runner.load_file(request["path"], request["kind"], request["names"],
-                                  run_fit=request.get("run_fit", False), cwd=request.get("cwd"),
-                                  shown=shown, log=request.get("log"),
-                                  exit_marker=request.get("exit"))
-        text = json.dumps({"ok": True, "graphs": [g.to_dict() for g in result.graphs],
-                           "output": result.output, "extract_seconds": result.extract_seconds})
+        result = script.load_file(
+            request["path"],
+            request["kind"],
+            request["names"],
+            run_fit=request.get("run_fit", False),
+            cwd=request.get("cwd"),
+            shown=shown,
+            log=request.get("log"),
+            exit_marker=request.get("exit"),
+        )
+        text = json.dumps(
+            {
+                "ok": True,
+                "graphs": [g.to_dict() for g in result.graphs],
+                "output": result.output,
+                "extract_seconds": result.extract_seconds,
+            }
+        )
         models = result.models
+        owner = result.framework
     except BaseException as exc:  # noqa: BLE001 - every failure must become a JSON error line
         from kerasdiff.errors import KerasdiffError
 
         if isinstance(exc, KerasdiffError):
             err = exc
         else:
-            err = KerasdiffError(shown, f"internal error while loading: "
-                                 f"{type(exc).__name__}: {exc}", "run with --verbose; please report it",
-                                 detail=traceback.format_exc())
+            err = KerasdiffError(
+                shown,
+                f"internal error while loading: {type(exc).__name__}: {exc}",
+                "run with --verbose; please report it",
+                detail=traceback.format_exc(),
+            )
         text = json.dumps({"ok": False, "error": err.to_dict()})
     tmp = out + ".part"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(tmp, out)  # the parent never sees half a result
-    if request.get("keep") and models is not None:
-        _serve_probe(models, out + ".probe.json", request.get("parent"))
+    if request.get("keep") and models is not None and owner is not None and owner.can_probe:
+        _serve_probe(owner, models, out + ".probe.json", request.get("parent"))
     return 0
 
 
-def _serve_probe(models: list, request_path: str, parent: int | None) -> None:
+def _serve_probe(owner: object, models: list, request_path: str, parent: int | None) -> None:
     """Wait for the parent's one probe request (it may never come: the parent then kills us)."""
     import time
 
@@ -85,9 +103,7 @@ def _serve_probe(models: list, request_path: str, parent: int | None) -> None:
         if parent is not None and os.getppid() != parent:
             return  # the parent is gone
         time.sleep(0.02)
-    from kerasdiff.probe.keras_side import run_tasks
-
-    run_tasks(models, request_path)
+    owner.serve_probe(models, request_path)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Behavioural check (--probe): copy A's weights into B, run both on the same seeded inputs, and
-compare every aligned layer's output. Plans and compares here (NumPy only); the Keras work runs
-in the loader workers, next to the live models (kerasdiff.probe.keras_side)."""
+compare every aligned layer's output. Plans (from the comparison's Alignment) and compares here,
+NumPy only; the framework work runs in the loader workers, next to the live models (each
+framework's `serve_probe`, e.g. kerasdiff.load.keras.probe)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from kerasdiff.align import Alignment
 from kerasdiff.graph import Graph, ref_call
 
 DEFAULT_ATOL = 1e-6
@@ -24,13 +26,13 @@ _INDEX_BOUND = {"Embedding": "input_dim", "CategoryEncoding": "num_tokens"}
 class Plan:
     """Everything the workers need, and how to read their answers back."""
 
-    inputs: list                     # arrays, in A's input order
-    b_inputs: list                   # for B's input j: the index of A's array it receives
+    inputs: list  # arrays, in A's input order
+    b_inputs: list  # for B's input j: the index of A's array it receives
     inputs_desc: list
-    a_layers: list                   # A layers whose weights are exported
-    weight_map: dict                 # B layer -> A layer
-    pairs: list                      # (a_layer, b_layer, a_real_call, b_real_call)
-    output_pairs: list               # (A output index, B output index)
+    a_layers: list  # A layers whose weights are exported
+    weight_map: dict  # B layer -> A layer
+    pairs: list  # (a_layer, b_layer, a_real_call, b_real_call)
+    output_pairs: list  # (A output index, B output index)
     notes: list = field(default_factory=list)
 
 
@@ -98,7 +100,7 @@ def make_inputs(g: Graph, seed: int = SEED) -> tuple[list, list]:
             if len(shape) >= 2 and shape[0] >= 2 and shape[1] >= 4:
                 # Token sequences: pad the second one with zeros at the end, so masking
                 # (Embedding(mask_zero=True)) matters as it does on real padded batches.
-                arr[1, -(shape[1] // 4):] = 0
+                arr[1, -(shape[1] // 4) :] = 0
                 how += ", the 2nd sequence zero-padded at the end"
         elif dt.kind == "b":
             arr, how = rng.integers(0, 2, size=shape).astype(bool), "booleans"
@@ -109,32 +111,28 @@ def make_inputs(g: Graph, seed: int = SEED) -> tuple[list, list]:
     return arrays, desc
 
 
-def plan(a: Graph, b: Graph, seed: int = SEED) -> "Plan | str":
-    """The probe's plan for this pair, or why it cannot run (a short phrase)."""
-    from kerasdiff.rules import align_pair
-
-    if a.framework != "keras" or b.framework != "keras":
-        return "the probe runs two Keras models (not a scikit-learn estimator)"
-    fa, fb, al = align_pair(a, b)
+def plan(al: Alignment, seed: int = SEED) -> Plan | str:
+    """The probe's plan for this aligned pair, or why it cannot run (a short phrase)."""
+    a, b, fa, fb = al.raw_a, al.raw_b, al.a, al.b
     if len(a.inputs) != len(b.inputs) or any(x is None or y is None for x, y in al.input_pairs):
         return f"the models take different inputs ({len(a.inputs)} vs {len(b.inputs)})"
     try:
         arrays, desc = make_inputs(a, seed)
     except ValueError as exc:
         return f"cannot build random inputs: {exc}"
-    a_to_b_in = dict(al.input_pairs)
+    a_to_b_in = {x: y for x, y in al.input_pairs if x is not None and y is not None}
     b_inputs = [0] * len(b.inputs)
     for ia, ib in a_to_b_in.items():
         sb = _fill(b.inputs[ib].shape)
         if sb is None and b.structure != "graph":
             sb = tuple(arrays[ia].shape)  # a subclassed model takes what it is given
         if sb != tuple(arrays[ia].shape):
-            return (f"input shapes differ ({tuple(arrays[ia].shape)} in A, {sb} in B): no input "
-                    "fits both")
+            return f"input shapes differ ({tuple(arrays[ia].shape)} in A, {sb} in B): no input fits both"
         b_inputs[ib] = ia
     la, lb = a.layer_map(), b.layer_map()
     weight_map: dict = {}
     notes: list = []
+
     def has_weights(layer: Any) -> bool:
         # Wrappers and RNNs (TimeDistributed, LSTM) hold their weights in sub-layers.
         return bool(layer.weights) or bool(layer.params)
@@ -144,11 +142,13 @@ def plan(a: Graph, b: Graph, seed: int = SEED) -> "Plan | str":
             continue
         if kb in weight_map:
             if weight_map[kb] != ka:
-                notes.append(f"B's {kb} is shared where A has separate layers: it gets "
-                             f"{weight_map[kb]}'s weights")
+                notes.append(
+                    f"B's {kb} is shared where A has separate layers: it gets {weight_map[kb]}'s weights"
+                )
             continue
-        same_shapes = ([w.shape for w in la[ka].weights] == [w.shape for w in lb[kb].weights]
-                       and la[ka].params == lb[kb].params)
+        same_shapes = [w.shape for w in la[ka].weights] == [w.shape for w in lb[kb].weights] and la[
+            ka
+        ].params == lb[kb].params
         if not same_shapes:
             notes.append(f"{ka} -> {kb}: weight shapes differ, B keeps its own weights")
             continue
@@ -159,23 +159,31 @@ def plan(a: Graph, b: Graph, seed: int = SEED) -> "Plan | str":
     copied = {ka: kbs for ka, kbs in fan.items() if len(kbs) > 1}
     if copied:
         n = max(len(v) for v in copied.values())
-        notes.append(f"{len(copied)} layer(s) of A are shared where B has up to {n} copies: every copy "
-                     f"gets the shared weights ({', '.join(list(copied)[:3])}"
-                     f"{', ...' if len(copied) > 3 else ''})")
+        notes.append(
+            f"{len(copied)} layer(s) of A are shared where B has up to {n} copies: every copy "
+            f"gets the shared weights ({', '.join(list(copied)[:3])}"
+            f"{', ...' if len(copied) > 3 else ''})"
+        )
     unmapped = [l.key for l in b.layers if has_weights(l) and l.key not in weight_map]
     if unmapped:
-        notes.append(f"{len(unmapped)} B layer(s) with weights have no counterpart in A and keep "
-                     f"their own: {', '.join(unmapped[:4])}{', ...' if len(unmapped) > 4 else ''}")
+        notes.append(
+            f"{len(unmapped)} B layer(s) with weights have no counterpart in A and keep "
+            f"their own: {', '.join(unmapped[:4])}{', ...' if len(unmapped) > 4 else ''}"
+        )
     real_a, real_b = _real_calls(a, fa), _real_calls(b, fb)
     ca, cb = fa.call_map(), fb.call_map()
-    pairs = [(ca[x].layer, cb[y].layer, real_a.get(x, x), real_b.get(y, y))
-             for x, y in al.pairs if x is not None and y is not None]
+    pairs = [
+        (ca[x].layer, cb[y].layer, real_a.get(x, x), real_b.get(y, y))
+        for x, y in al.pairs
+        if x is not None and y is not None
+    ]
     if a.structure != "graph" or b.structure != "graph":
         pairs = []  # subclassed models: only their outputs can be compared
         notes.append("a subclassed model: only the model outputs are compared")
     output_pairs = _output_pairs(fa, fb, al)
-    return Plan(arrays, b_inputs, desc, sorted(set(weight_map.values())), weight_map, pairs,
-                output_pairs, notes)
+    return Plan(
+        arrays, b_inputs, desc, sorted(set(weight_map.values())), weight_map, pairs, output_pairs, notes
+    )
 
 
 def _output_pairs(fa: Graph, fb: Graph, al: Any) -> list:
@@ -205,8 +213,7 @@ def _close(x: np.ndarray, y: np.ndarray, atol: float, rtol: float) -> tuple[bool
     return ok, mad
 
 
-def compare(p: Plan, rec_a: tuple, rec_b: tuple, *, atol: float, rtol: float, seed: int,
-            copied: int) -> dict:
+def compare(p: Plan, rec_a: tuple, rec_b: tuple, *, atol: float, rtol: float, seed: int, copied: int) -> dict:
     """The JSON `probe` object from both sides' recordings: (meta, arrays) per side."""
     meta_a, arr_a = rec_a
     meta_b, arr_b = rec_b
@@ -229,9 +236,14 @@ def compare(p: Plan, rec_a: tuple, rec_b: tuple, *, atol: float, rtol: float, se
             else:
                 ok, mad = _close(x, y, atol, rtol)
             if not ok and first is None:
-                first = {"a_path": a_layer, "b_path": b_layer, "output": i,
-                         "max_abs_diff": mad if mad is None or math.isfinite(mad) else None,
-                         "a_shape": ma["shape"], "b_shape": mb["shape"]}
+                first = {
+                    "a_path": a_layer,
+                    "b_path": b_layer,
+                    "output": i,
+                    "max_abs_diff": mad if mad is None or math.isfinite(mad) else None,
+                    "a_shape": ma["shape"],
+                    "b_shape": mb["shape"],
+                }
     outs = []
     equal = bool(p.output_pairs)
     ma_out, mb_out = values(meta_a, arr_a, "model"), values(meta_b, arr_b, "model")
@@ -241,28 +253,46 @@ def compare(p: Plan, rec_a: tuple, rec_b: tuple, *, atol: float, rtol: float, se
             continue
         (x, mx), (y, my) = ma_out[i], mb_out[j]
         ok, mad = _close(x, y, atol, rtol) if mx["shape"] == my["shape"] else (False, None)
-        outs.append({"a": i, "b": j, "equal": ok,
-                     "max_abs_diff": mad if mad is None or math.isfinite(mad) else None})
+        outs.append(
+            {"a": i, "b": j, "equal": ok, "max_abs_diff": mad if mad is None or math.isfinite(mad) else None}
+        )
         equal = equal and ok
     if first is None and not equal:
         bad = next((o for o in outs if not o["equal"]), None)
-        first = {"a_path": "(model output)", "b_path": "(model output)",
-                 "output": bad["a"] if bad else 0, "max_abs_diff": bad["max_abs_diff"] if bad else None}
-    return {"ran": True, "equal": equal, "first_divergence": first, "inputs": p.inputs_desc,
-            "seed": seed, "batch": BATCH, "atol": atol, "rtol": rtol, "mode": "inference (training=False)",
-            "layers_compared": compared, "weights_copied": copied, "outputs": outs,
-            "sampled": sampled, "notes": list(p.notes)}
+        first = {
+            "a_path": "(model output)",
+            "b_path": "(model output)",
+            "output": bad["a"] if bad else 0,
+            "max_abs_diff": bad["max_abs_diff"] if bad else None,
+        }
+    return {
+        "ran": True,
+        "equal": equal,
+        "first_divergence": first,
+        "inputs": p.inputs_desc,
+        "seed": seed,
+        "batch": BATCH,
+        "atol": atol,
+        "rtol": rtol,
+        "mode": "inference (training=False)",
+        "layers_compared": compared,
+        "weights_copied": copied,
+        "outputs": outs,
+        "sampled": sampled,
+        "notes": list(p.notes),
+    }
 
 
 def not_run(reason: str) -> dict:
     return {"ran": False, "equal": None, "first_divergence": None, "inputs": None, "reason": reason}
 
 
-def run(session: Any, a: Graph, b: Graph, *, atol: float = DEFAULT_ATOL, rtol: float = DEFAULT_RTOL,
-        seed: int = SEED) -> dict:
+def run(
+    session: Any, al: Alignment, *, atol: float = DEFAULT_ATOL, rtol: float = DEFAULT_RTOL, seed: int = SEED
+) -> dict:
     """Plan, let the workers export / import / record, compare. Never raises for a model's sake:
     what cannot be probed comes back as {"ran": false, "reason": ...}."""
-    p = plan(a, b, seed)
+    p = plan(al, seed)
     if isinstance(p, str):
         return not_run(p)
     s = session
@@ -299,5 +329,12 @@ def run(session: Any, a: Graph, b: Graph, *, atol: float = DEFAULT_ATOL, rtol: f
     if skipped:
         p.notes.append(f"{len(skipped)} layer(s) could not take A's weights: {', '.join(skipped[:4])}")
     with np.load(rec_a_path) as fa, np.load(rec_b_path) as fb:
-        return compare(p, (res_a["meta"], dict(fa)), (res_b["meta"], dict(fb)),
-                       atol=atol, rtol=rtol, seed=seed, copied=copied)
+        return compare(
+            p,
+            (res_a["meta"], dict(fa)),
+            (res_b["meta"], dict(fb)),
+            atol=atol,
+            rtol=rtol,
+            seed=seed,
+            copied=copied,
+        )

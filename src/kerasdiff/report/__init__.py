@@ -19,8 +19,15 @@ RENDERERS: dict[Format, Callable[..., str]] = {
 IMPLEMENTED = set(RENDERERS)
 
 
-def render(report: Report, fmt: Format, *, color: bool = False, width: int = 100,
-           timings: bool = False, quiet: bool = False) -> str:
+def render(
+    report: Report,
+    fmt: Format,
+    *,
+    color: bool = False,
+    width: int = 100,
+    timings: bool = False,
+    quiet: bool = False,
+) -> str:
     if quiet and fmt is Format.TEXT:
         return text.render_quiet(report)
     if fmt is Format.TEXT:

@@ -6,14 +6,14 @@ import enum
 from dataclasses import dataclass, field
 from typing import Optional
 
+from kerasdiff.findings import Finding, show
 from kerasdiff.graph import Graph
-from kerasdiff.rules.base import Finding
 
 SCHEMA_VERSION = 1
 
 
 class Format(str, enum.Enum):
-    """Every --format value DESIGN.md names; formats not built yet say so (exit 2)."""
+    """Every --format value: the one list (the CLI's choices come from here)."""
 
     TEXT = "text"
     JSON = "json"
@@ -56,9 +56,11 @@ class Report:
 
     def verdict(self) -> str:
         c = self.counts()
-        parts = [f"{c['error']} error{'s' if c['error'] != 1 else ''}",
-                 f"{c['warning']} warning{'s' if c['warning'] != 1 else ''}",
-                 f"{c['info']} info"]
+        parts = [
+            f"{c['error']} error{'s' if c['error'] != 1 else ''}",
+            f"{c['warning']} warning{'s' if c['warning'] != 1 else ''}",
+            f"{c['info']} info",
+        ]
         word = "EQUIVALENT" if self.equivalent else "DIVERGENT"
         head = ""
         if self.findings and not self.equivalent:
@@ -104,8 +106,6 @@ def primary_location(report: Report, f: Finding) -> tuple[str, Optional[int], st
 
 def finding_lines(f: Finding) -> list[str]:
     """A finding as plain lines: message, A/B values and paths, consequences (no why/fix)."""
-    from kerasdiff.rules.base import show
-
     out = [f.message]
     if f.details:
         for a_path, b_path, attr, a_value, b_value, a_src, b_src in f.details:
@@ -119,5 +119,11 @@ def finding_lines(f: Finding) -> list[str]:
 
 
 def model_summary(g: Graph) -> dict:
-    return {"spec": g.spec, "name": g.name, "class": g.cls, "framework": g.framework,
-            "params": g.total_params(), "layers": len(g.layers)}
+    return {
+        "spec": g.spec,
+        "name": g.name,
+        "class": g.cls,
+        "framework": g.framework,
+        "params": g.total_params(),
+        "layers": len(g.layers),
+    }

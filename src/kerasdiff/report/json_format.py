@@ -1,18 +1,21 @@
-"""JSON report exactly per DESIGN.md (schema_version, equivalent, a, b, findings, probe, timings)."""
+"""JSON report: the fixed fields tools parse (schema_version 1; see README.md, Formats)."""
 
 from __future__ import annotations
 
 import json
+import time
 
+from kerasdiff import __version__
 from kerasdiff.report.interface import SCHEMA_VERSION, Report, model_summary
 
 TIMING_KEYS = ("load_a", "load_b", "extract", "align", "diff", "probe", "report")
 
 
 def render(report: Report, color: bool = False, width: int = 100) -> str:
-    timings = {k: round(float(report.timings.get(k, 0.0)), 6) for k in TIMING_KEYS}
+    started = time.perf_counter()
     doc = {
         "schema_version": SCHEMA_VERSION,
+        "kerasdiff_version": __version__,
         "equivalent": report.equivalent,
         "fail_on": report.fail_on,
         "a": model_summary(report.a),
@@ -20,6 +23,8 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         "findings": [f.to_dict() for f in report.findings],
         "ignored": report.ignored,
         "probe": report.probe,
-        "timings": timings,
     }
+    # "report" is this rendering itself (everything but the final dump).
+    measured = {**report.timings, "report": time.perf_counter() - started}
+    doc["timings"] = {k: round(float(measured.get(k, 0.0)), 6) for k in TIMING_KEYS}
     return json.dumps(doc, indent=2, default=str) + "\n"

@@ -17,8 +17,16 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
     suites = ET.Element("testsuites", name="kerasdiff")
     failing = [f for f in report.findings if SEVERITY_RANK[f.severity] <= limit]
     cases = list(report.findings)
-    suite = ET.SubElement(suites, "testsuite", name=suite_name, tests=str(max(1, len(cases))),
-                          failures=str(len(failing)), errors="0", skipped="0", time=f"{total:.3f}")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=suite_name,
+        tests=str(max(1, len(cases))),
+        failures=str(len(failing)),
+        errors="0",
+        skipped="0",
+        time=f"{total:.3f}",
+    )
     props = ET.SubElement(suite, "properties")
     ET.SubElement(props, "property", name="verdict", value=xml(report.verdict()))
     ET.SubElement(props, "property", name="fail_on", value=report.fail_on)
@@ -26,8 +34,13 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         ET.SubElement(suite, "testcase", classname="kerasdiff", name="models are equivalent", time="0")
     for n, f in enumerate(cases, 1):
         where = f.a_path if f.a_path == f.b_path else f"{f.a_path} -> {f.b_path}"
-        case = ET.SubElement(suite, "testcase", classname=f"kerasdiff.{f.kind}",
-                             name=xml(f"{n:02d} {f.code} {f.title} at {where}"), time="0")
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"kerasdiff.{f.kind}",
+            name=xml(f"{n:02d} {f.code} {f.title} at {where}"),
+            time="0",
+        )
         text = xml("\n".join(finding_lines(f) + [f"why: {f.why}", f"fix: {f.fix}"]))
         if SEVERITY_RANK[f.severity] <= limit:
             fail = ET.SubElement(case, "failure", type=f"{f.code} {f.severity}", message=xml(f.message))

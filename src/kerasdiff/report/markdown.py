@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kerasdiff.findings import Finding, fmt_int, show
 from kerasdiff.report.interface import Report, model_summary
-from kerasdiff.rules.base import Finding, fmt_int, show
 from kerasdiff.sanitize import markdown as _prose
 from kerasdiff.sanitize import markdown_code
 
@@ -43,8 +43,7 @@ def _details(f: Finding, n: int) -> list[str]:
         lines.append(f"- effect: {_prose(c)}")
     if f.consequences:
         lines.append("")
-    lines += [f"**Why:** {_prose(f.why)}", "", f"**Fix:** {_prose(f.fix)}", "",
-              "</details>", ""]
+    lines += [f"**Why:** {_prose(f.why)}", "", f"**Fix:** {_prose(f.fix)}", "", "</details>", ""]
     return lines
 
 
@@ -55,26 +54,31 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
     out += ["| | spec | model | class | params | layers |", "|---|---|---|---|---:|---:|"]
     for side, g in (("A", report.a), ("B", report.b)):
         m = model_summary(g)
-        out.append(f"| {side} | {_code(m['spec'])} | {_cell(m['name'])} | {_cell(m['class'])} | "
-                   f"{fmt_int(m['params'])} | {m['layers']} |")
+        out.append(
+            f"| {side} | {_code(m['spec'])} | {_cell(m['name'])} | {_cell(m['class'])} | "
+            f"{fmt_int(m['params'])} | {m['layers']} |"
+        )
     out.append("")
     if not report.findings:
         out += ["No differences found: the models are built the same way.", ""]
     else:
-        out += ["| # | code | severity | kind | what | A | B | where |",
-                "|---:|---|---|---|---|---|---|---|"]
+        out += ["| # | code | severity | kind | what | A | B | where |", "|---:|---|---|---|---|---|---|---|"]
         for n, f in enumerate(report.findings, 1):
             a_val = "" if f.details else _cell(show(f.a_value), 60)
             b_val = "" if f.details else _cell(show(f.b_value), 60)
-            out.append(f"| {n} | {f.code} | {_ICON[f.severity]} | {f.kind} | {_cell(f.title)} | "
-                       f"{a_val} | {b_val} | {_where(f)} |")
+            out.append(
+                f"| {n} | {f.code} | {_ICON[f.severity]} | {f.kind} | {_cell(f.title)} | "
+                f"{a_val} | {b_val} | {_where(f)} |"
+            )
         out.append("")
         for n, f in enumerate(report.findings, 1):
             out += _details(f, n)
     if report.probe is not None:
         from kerasdiff.report.text import probe_lines
 
-        out += ["### Behaviour (`--probe`)", ""] + [f"- {_prose(x)}" for x in probe_lines(report.probe)] + [""]
+        out += (
+            ["### Behaviour (`--probe`)", ""] + [f"- {_prose(x)}" for x in probe_lines(report.probe)] + [""]
+        )
     if report.ignored:
         out += [f"_{report.ignored} finding(s) hidden by --ignore._", ""]
     out.append(f"_fail-on: {report.fail_on}; `kerasdiff rules CODE` explains a code._")

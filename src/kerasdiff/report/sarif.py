@@ -4,6 +4,7 @@ one result per finding located at its source line, the other side as a related l
 from __future__ import annotations
 
 import json
+from typing import Optional
 
 from kerasdiff import __version__, catalog
 from kerasdiff.report.interface import Report, finding_lines, primary_location, source_location
@@ -12,7 +13,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def _location(path: str, line, message: str = "") -> dict:
+def _location(path: str, line: Optional[int], message: str = "") -> dict:
     phys: dict = {"artifactLocation": {"uri": path.replace("\\", "/")}}
     if line:
         phys["region"] = {"startLine": int(line)}
@@ -24,11 +25,15 @@ def _location(path: str, line, message: str = "") -> dict:
 
 def _rule(r: catalog.Rule) -> dict:
     return {
-        "id": r.code, "name": "".join(w.capitalize() for w in r.title.replace("'", "").split()),
+        "id": r.code,
+        "name": "".join(w.capitalize() for w in r.title.replace("'", "").split()),
         "shortDescription": {"text": r.title},
         "fullDescription": {"text": r.what},
-        "help": {"text": f"Why: {r.why}\nFix: {r.fix}",
-                 "markdown": f"**Why:** {r.why}\n\n**Fix:** {r.fix}\n\nExample: `{r.example}`"},
+        "help": {
+            "text": f"Why: {r.why}\nFix: {catalog.template_text(r.fix)}",
+            "markdown": f"**Why:** {r.why}\n\n**Fix:** {catalog.template_text(r.fix)}\n\n"
+            f"Example: `{r.example}`",
+        },
         "defaultConfiguration": {"level": _LEVEL[r.severity]},
         "properties": {"kind": r.kind, "tags": [r.kind]},
     }
@@ -41,11 +46,12 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
     for f in report.findings:
         path, line, side = primary_location(report, f)
         res: dict = {
-            "ruleId": f.code, "ruleIndex": index[f.code], "level": _LEVEL[f.severity],
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _LEVEL[f.severity],
             "message": {"text": "\n".join(finding_lines(f) + [f"Fix: {f.fix}"])},
             "locations": [_location(path, line, f"model {side}")],
-            "properties": {"kind": f.kind, "a_path": f.a_path, "b_path": f.b_path,
-                           "attribute": f.attribute},
+            "properties": {"kind": f.kind, "a_path": f.a_path, "b_path": f.b_path, "attribute": f.attribute},
         }
         other = f.a_source if side == "B" else None
         opath, oline = source_location(other)
@@ -55,12 +61,24 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "kerasdiff", "version": __version__,
-                                "rules": [_rule(catalog.get(c)) for c in used]}},
-            "results": results,
-            "properties": {"verdict": report.verdict(), "equivalent": report.equivalent,
-                           "fail_on": report.fail_on, "a": report.a.spec, "b": report.b.spec},
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "kerasdiff",
+                        "version": __version__,
+                        "rules": [_rule(catalog.get(c)) for c in used],
+                    }
+                },
+                "results": results,
+                "properties": {
+                    "verdict": report.verdict(),
+                    "equivalent": report.equivalent,
+                    "fail_on": report.fail_on,
+                    "a": report.a.spec,
+                    "b": report.b.spec,
+                },
+            }
+        ],
     }
     return json.dumps(doc, indent=2, default=str) + "\n"

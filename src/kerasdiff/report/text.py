@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from typing import Any, Optional
 
 from rich.console import Console
 from rich.markup import escape as _escape
 from rich.table import Table
 
+from kerasdiff import catalog
+from kerasdiff.findings import Finding, fmt_int, short, show
 from kerasdiff.report.interface import Report, model_summary, source_location, spec_file
-from kerasdiff.rules.base import Finding, fmt_int, short, show
 from kerasdiff.sanitize import terminal
+
 
 def escape(text: object) -> str:
     """User-controlled text for rich: control sequences made visible, then markup escaped."""
@@ -20,9 +23,11 @@ def escape(text: object) -> str:
 
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
-_HEAD = {"error": "Errors (change what is computed or how it trains)",
-         "warning": "Warnings (may change results or the numbers you compare)",
-         "info": "Info (cosmetic; equivalent models differ only here)"}
+_HEAD = {
+    "error": "Errors (change what is computed or how it trains)",
+    "warning": "Warnings (may change results or the numbers you compare)",
+    "info": "Info (cosmetic; equivalent models differ only here)",
+}
 
 
 def _value(v: object) -> str:
@@ -41,11 +46,16 @@ class _Sources:
     """file:line as the user gave it, or just the file name when the header already says where."""
 
     def __init__(self, report: Report) -> None:
-        fa, fb = (os.path.normpath(spec_file(g)) if spec_file(g).endswith(".py") else None
-                  for g in (report.a, report.b))
+        fa, fb = (
+            os.path.normpath(spec_file(g)) if spec_file(g).endswith(".py") else None
+            for g in (report.a, report.b)
+        )
         self.dirs: set[str] = set()
-        if fa and fb and (os.path.basename(fa) != os.path.basename(fb)
-                          or os.path.dirname(fa) == os.path.dirname(fb)):
+        if (
+            fa
+            and fb
+            and (os.path.basename(fa) != os.path.basename(fb) or os.path.dirname(fa) == os.path.dirname(fb))
+        ):
             self.dirs = {os.path.dirname(fa), os.path.dirname(fb)}
 
     def __call__(self, src: Optional[str]) -> str:
@@ -89,8 +99,12 @@ def _finding(console: Console, n: int, f: Finding, detail: bool, src: _Sources) 
     elif f.a_source or f.b_source or f.a_path != f.b_path:
         va, vb = _values(f.a_value, f.b_value)
         more = f" (+{len(f.details) - 1})" if len(f.details) > 1 else ""
-        t.add_row("    A", escape(f.a_path), escape(va), escape(src(f.a_source) + (more if f.a_source else "")))
-        t.add_row("    B", escape(f.b_path), escape(vb), escape(src(f.b_source) + (more if f.b_source else "")))
+        t.add_row(
+            "    A", escape(f.a_path), escape(va), escape(src(f.a_source) + (more if f.a_source else ""))
+        )
+        t.add_row(
+            "    B", escape(f.b_path), escape(vb), escape(src(f.b_source) + (more if f.b_source else ""))
+        )
         console.print(t)
     g = Table.grid(padding=(0, 1))
     g.add_column(no_wrap=True)
@@ -117,26 +131,34 @@ def probe_lines(probe: dict) -> list[str]:
         ins = f"{len(inputs)} inputs {shape} {dtype} {values}"
     else:
         ins = "; ".join(f"{i['name']} {tuple(i['shape'])} {i['dtype']} {i['values']}" for i in inputs)
-    lines = [f"A's weights copied into B ({probe['weights_copied']} layers), both run in "
-             f"{probe['mode']} on seeded inputs (seed {probe['seed']}): {ins}"]
+    lines = [
+        f"A's weights copied into B ({probe['weights_copied']} layers), both run in "
+        f"{probe['mode']} on seeded inputs (seed {probe['seed']}): {ins}"
+    ]
     outs = probe.get("outputs") or []
     worst = max((o["max_abs_diff"] for o in outs if o["max_abs_diff"] is not None), default=None)
     what = "the output" if len(outs) == 1 else f"all {len(outs)} outputs"
     if probe["equal"]:
-        lines.append(f"EQUAL: {what} match{'es' if len(outs) == 1 else ''} within "
-                     f"atol={probe['atol']:g}, rtol={probe['rtol']:g} "
-                     f"({_mad(worst if worst is not None else 0.0)}; {probe['layers_compared']} "
-                     "aligned layers compared)")
+        lines.append(
+            f"EQUAL: {what} match{'es' if len(outs) == 1 else ''} within "
+            f"atol={probe['atol']:g}, rtol={probe['rtol']:g} "
+            f"({_mad(worst if worst is not None else 0.0)}; {probe['layers_compared']} "
+            "aligned layers compared)"
+        )
     else:
         bad = sum(1 for o in outs if not o["equal"])
-        lines.append("DIFFERENT: " + ("the output differs" if len(outs) == 1 else
-                                      f"{bad} of {len(outs)} outputs differ")
-                     + (f" ({_mad(worst)})" if worst is not None else ""))
+        lines.append(
+            "DIFFERENT: "
+            + ("the output differs" if len(outs) == 1 else f"{bad} of {len(outs)} outputs differ")
+            + (f" ({_mad(worst)})" if worst is not None else "")
+        )
     fd = probe.get("first_divergence")
     if fd:
         where = fd["a_path"] if fd["a_path"] == fd["b_path"] else f"{fd['a_path']} (A) / {fd['b_path']} (B)"
-        lines.append(f"first divergence: {where}, output {fd.get('output', 0)}: {_mad(fd.get('max_abs_diff'))}"
-                     " (layers upstream of it agree)")
+        lines.append(
+            f"first divergence: {where}, output {fd.get('output', 0)}: {_mad(fd.get('max_abs_diff'))}"
+            " (layers upstream of it agree)"
+        )
     if probe.get("sampled"):
         lines.append("large outputs were compared on an evenly spaced sample of 65,536 values")
     lines += [f"note: {n}" for n in probe.get("notes") or []]
@@ -154,10 +176,22 @@ def _probe(console: Console, probe: dict) -> None:
     console.print(g)
 
 
+def _framework(g: object) -> str:
+    return str(getattr(g, "framework", "") or "?")
+
+
 def render(report: Report, color: bool = False, width: int = 100, timings: bool = False) -> str:
+    started = time.perf_counter()
     buf = io.StringIO()
-    console = Console(file=buf, force_terminal=color, no_color=not color, width=width,
-                      highlight=False, color_system="standard" if color else None, emoji=False)
+    console = Console(
+        file=buf,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        color_system="standard" if color else None,
+        emoji=False,
+    )
     verdict_style = "bold green" if report.equivalent else "bold red"
     console.print(f"[{verdict_style}]{escape(report.verdict())}[/]", soft_wrap=True)
     console.print()
@@ -166,15 +200,21 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         line = Table.grid(padding=(0, 1))
         line.add_column(no_wrap=True, style="bold")
         line.add_column(overflow="fold")
-        line.add_row(f"{side}:", escape(f"{m['spec']}  {m['name']} ({m['class']}), "
-                                        f"{fmt_int(m['params'])} params, {m['layers']} layers"))
+        line.add_row(
+            f"{side}:",
+            escape(
+                f"{m['spec']}  {m['name']} ({m['class']}), "
+                f"{fmt_int(m['params'])} params, {m['layers']} layers"
+            ),
+        )
         console.print(line)
-    from kerasdiff.rules import section
-
     src = _Sources(report)
     if report.probe is not None:
         _probe(console, report.probe)
-    sub = {0: "Framework semantics (scikit-learn vs Keras)", 2: "Training (compile, fit, seeds)"}
+    sub = {
+        "framework-semantics": f"Framework semantics ({_framework(report.a)} vs {_framework(report.b)})",
+        "training": "Training (compile, fit, seeds)",
+    }
     n = 0
     for sev in ("error", "warning", "info"):
         group = [f for f in report.findings if f.severity == sev]
@@ -182,11 +222,11 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
             continue
         console.print()
         console.print(f"[{_STYLE[sev]}]{_HEAD[sev]}[/]")
-        current = 1
+        current = "model"
         for f in group:
-            sec = section(f)
+            sec = catalog.section(f.code)
             if sec != current and sec in sub and sev != "info":
-                console.print(f"  [bold]{sub[sec]}[/]")
+                console.print(f"  [bold]{escape(sub[sec])}[/]")
             current = sec
             n += 1
             _finding(console, n, f, detail=sev != "info", src=src)
@@ -200,7 +240,8 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
         tt = Table(title=None, box=None, show_header=True, header_style="bold", padding=(0, 2))
         tt.add_column("phase")
         tt.add_column("seconds", justify="right")
-        for k, v in report.timings.items():
+        shown = {**report.timings, "report": time.perf_counter() - started}
+        for k, v in shown.items():
             tt.add_row(k, f"{v:.3f}")
         console.print(tt)
     # Tables pad cells with spaces; trailing blanks only make diffs and copy-paste noisy.

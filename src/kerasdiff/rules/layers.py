@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Iterator
 
+from kerasdiff.findings import Finding, make, same, show
 from kerasdiff.graph import Graph, Layer
-from kerasdiff.rules.base import Context, Finding, make, same, show
+from kerasdiff.rules import checker
+from kerasdiff.rules.context import Context
 
 _MISSING = object()
 # "Off" values equal to a key that is absent (other Keras versions, graphs built from scikit-learn).
-_UNSET = (None, False, {}, [])
-# Dropout-style seeds are randomness (the recipe issue), not a layer setting.
+_UNSET: tuple[Any, ...] = (None, False, {}, [])
+# Dropout-style seeds are randomness (reported by the recipe rules, KD351/KD352), not a layer setting.
 _SKIP_KEYS = {"seed", "get_config_error"}
 
 
@@ -47,22 +48,51 @@ def _role(g: Graph, calls: list[str]) -> str:
     return " (an output layer)" if any(c in outs for c in calls) else ""
 
 
-def compare_layers(ctx: Context, la: Layer, lb: Layer, pos: int, anchors_a: tuple, anchors_b: tuple,
-                   prefix_a: str = "", prefix_b: str = "") -> Iterator[Finding]:
+def compare_layers(
+    ctx: Context,
+    la: Layer,
+    lb: Layer,
+    pos: int,
+    anchors_a: tuple,
+    anchors_b: tuple,
+    prefix_a: str = "",
+    prefix_b: str = "",
+) -> Iterator[Finding]:
     """All config findings for one matched layer pair."""
     pa, pb = prefix_a + la.key, prefix_b + lb.key
-    common = dict(a_path=pa, b_path=pb, a_source=la.origin, b_source=lb.origin, position=pos,
-                  anchors_a=anchors_a, anchors_b=anchors_b)
+    common: dict[str, Any] = dict(
+        a_path=pa,
+        b_path=pb,
+        a_source=la.origin,
+        b_source=lb.origin,
+        position=pos,
+        anchors_a=anchors_a,
+        anchors_b=anchors_b,
+    )
     if la.cls != lb.cls:
-        yield make("KD151", attribute="class", a_value=la.cls, b_value=lb.cls,
-                   message=f"A has {la.cls} at {pa}, B has {lb.cls} at {pb}", **common)
+        yield make(
+            "KD151",
+            attribute="class",
+            a_value=la.cls,
+            b_value=lb.cls,
+            message=f"A has {la.cls} at {pa}, B has {lb.cls} at {pb}",
+            **common,
+        )
         return
     if la.code and lb.code and la.code != lb.code:
-        yield make("KD152", attribute="code", a_value=la.cls, b_value=lb.cls,
-                   message=f"custom layer {la.cls} {pa}: same name, different source code "
-                           f"({la.code[:7]} in A, {lb.code[:7]} in B)", **common)
-    role = _role(ctx.a, list(anchors_a)) if not prefix_a else ""
-    keys = list(la.config) + [k for k in lb.config if k not in la.config]
+        yield make(
+            "KD152",
+            attribute="code",
+            a_value=la.cls,
+            b_value=lb.cls,
+            message=f"custom layer {la.cls} {pa}: same name, different source code "
+            f"({la.code[:7]} in A, {lb.code[:7]} in B)",
+            **common,
+        )
+    # An activation moved across another layer is reported once, by the structure rules.
+    explained = not prefix_a and (la.key, lb.key) in ctx.fusions.explained
+    # Equal configs (most pairs) have nothing to report: skip the per-key comparison.
+    keys = [] if la.config == lb.config else list(la.config) + [k for k in lb.config if k not in la.config]
     for key in keys:
         if key in _SKIP_KEYS:
             continue
@@ -74,65 +104,168 @@ def compare_layers(ctx: Context, la: Layer, lb: Layer, pos: int, anchors_a: tupl
         va_s = "(not set)" if va is _MISSING else va
         vb_s = "(not set)" if vb is _MISSING else vb
         if key.endswith("activation"):
-            f = make("KD101", attribute=key, a_value=va_s, b_value=vb_s,
-                     message=f"{la.cls} {pa}{role}: {key} is {show(va_s)} in A, {show(vb_s)} in B"
-                             + _head_note(role, va_s, vb_s), **common)
-            if va_s == "linear":
-                f = replace(f, fix=f.fix + " (linear is the default: `activation=None`)")
-            yield f
+            if key == "activation" and explained:
+                continue
+            role = _role(ctx.a, list(anchors_a)) if not prefix_a else ""
+            yield make(
+                "KD101",
+                attribute=key,
+                a_value=va_s,
+                b_value=vb_s,
+                message=f"{la.cls} {pa}{role}: {key} is {show(va_s)} in A, {show(vb_s)} in B"
+                + _head_note(role, va_s, vb_s),
+                note=" (linear is the default: `activation=None`)" if va_s == "linear" else "",
+                **common,
+            )
         elif key.endswith("initializer"):
             if same(_without_seed(va), _without_seed(vb)):
-                yield make("KD112", attribute=key, a_value=_seed(va), b_value=_seed(vb),
-                           message=f"{pa}: {key} seed {_seed(va)} in A, {_seed(vb)} in B", **common)
+                yield make(
+                    "KD112",
+                    attribute=key,
+                    a_value=_seed(va),
+                    b_value=_seed(vb),
+                    message=f"{pa}: {key} seed {_seed(va)} in A, {_seed(vb)} in B",
+                    **common,
+                )
             else:
-                yield make("KD111", attribute=key, a_value=va_s, b_value=vb_s,
-                           message=f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B", **common)
+                yield make(
+                    "KD111",
+                    attribute=key,
+                    a_value=va_s,
+                    b_value=vb_s,
+                    message=f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B",
+                    **common,
+                )
         elif key.endswith("regularizer"):
             msg = f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B"
-            if (isinstance(va, dict) and isinstance(vb, dict) and va.get("callable", va.get("class"))
-                    == vb.get("callable", vb.get("class")) and va.get("source") != vb.get("source")):
+            if (
+                isinstance(va, dict)
+                and isinstance(vb, dict)
+                and va.get("callable", va.get("class")) == vb.get("callable", vb.get("class"))
+                and va.get("source") != vb.get("source")
+            ):
                 msg += " (same name, different source code)"
             yield make("KD121", attribute=key, a_value=va_s, b_value=vb_s, message=msg, **common)
         elif key.endswith("constraint"):
-            yield make("KD131", attribute=key, a_value=va_s, b_value=vb_s,
-                       message=f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B", **common)
+            yield make(
+                "KD131",
+                attribute=key,
+                a_value=va_s,
+                b_value=vb_s,
+                message=f"{pa}: {key} is {show(va_s)} in A, {show(vb_s)} in B",
+                **common,
+            )
         elif key == "call_arguments":
-            f = make("KD141", attribute=key, a_value=va_s, b_value=vb_s,
-                     message=f"operation {la.cls} {pa} is called with the constants {show(va_s)} in A, "
-                             f"{show(vb_s)} in B", **common)
-            yield replace(f, fix=f"Use the same constants as A in this {la.cls} operation "
-                                 f"({show(va_s)}), or change A if B is intended.")
+            yield make(
+                "KD142",
+                attribute=key,
+                a_value=va_s,
+                b_value=vb_s,
+                message=f"operation {la.cls} {pa} is called with the constants {show(va_s)} in A, "
+                f"{show(vb_s)} in B",
+                a_cls=la.cls,
+                **common,
+            )
         else:
-            yield make("KD141", attribute=key, a_value=va_s, b_value=vb_s,
-                       message=f"{la.cls} {pa}: {key}={show(va_s)} in A, {show(vb_s)} in B", **common)
+            yield make(
+                "KD141",
+                attribute=key,
+                a_value=va_s,
+                b_value=vb_s,
+                message=f"{la.cls} {pa}: {key}={show(va_s)} in A, {show(vb_s)} in B",
+                **common,
+            )
     if la.dtype != lb.dtype:
-        yield make("KD201", attribute="dtype_policy", a_value=la.dtype, b_value=lb.dtype,
-                   message=f"{pa} computes in {la.dtype} in A, {lb.dtype} in B", **common)
+        yield make(
+            "KD201",
+            attribute="dtype_policy",
+            a_value=la.dtype,
+            b_value=lb.dtype,
+            message=f"{pa} computes in {la.dtype} in A, {lb.dtype} in B",
+            **common,
+        )
     if la.trainable != lb.trainable:
-        yield make("KD211", attribute="trainable", a_value=la.trainable, b_value=lb.trainable,
-                   message=f"{pa} is {'trainable' if la.trainable else 'frozen'} in A, "
-                           f"{'trainable' if lb.trainable else 'frozen'} in B", **common)
+        yield make(
+            "KD211",
+            attribute="trainable",
+            a_value=la.trainable,
+            b_value=lb.trainable,
+            message=f"{pa} is {'trainable' if la.trainable else 'frozen'} in A, "
+            f"{'trainable' if lb.trainable else 'frozen'} in B",
+            **common,
+        )
     if la.folded != lb.folded:
         how_a = "a separate Activation layer" if la.folded else "the layer's own activation"
         how_b = "a separate Activation layer" if lb.folded else "the layer's own activation"
-        yield make("KD102", attribute="activation", a_value=how_a, b_value=how_b,
-                   message=f"{pa}: activation {show(la.config.get('activation'))} applied by {how_a} in A, "
-                           f"by {how_b} in B", **common)
+        yield make(
+            "KD102",
+            attribute="activation",
+            a_value=how_a,
+            b_value=how_b,
+            message=f"{pa}: activation {show(la.config.get('activation'))} applied by {how_a} in A, "
+            f"by {how_b} in B",
+            **common,
+        )
     if not la.auto_name and not lb.auto_name and la.name != lb.name:
-        yield make("KD903", attribute="name", a_value=la.name, b_value=lb.name,
-                   message=f"layer named '{la.name}' in A, '{lb.name}' in B", **common)
+        yield make(
+            "KD903",
+            attribute="name",
+            a_value=la.name,
+            b_value=lb.name,
+            message=f"layer named '{la.name}' in A, '{lb.name}' in B",
+            **common,
+        )
     if la.inner is not None and lb.inner is not None:
         from kerasdiff.rules import diff_graphs
 
         for f in diff_graphs(la.inner, lb.inner, nested=True):
-            yield make(f.code, a_path=f"{pa}/{f.a_path}", b_path=f"{pb}/{f.b_path}",
-                       attribute=f.attribute, a_value=f.a_value, b_value=f.b_value,
-                       message=f"in {pa} ({la.cls}): {f.message}",
-                       a_source=f.a_source or la.origin, b_source=f.b_source or lb.origin,
-                       position=pos, anchors_a=anchors_a, anchors_b=anchors_b,
-                       consequences=f.consequences)
+            extra = dict(f.params)
+            yield make(
+                f.code,
+                a_path=f"{pa}/{f.a_path}",
+                b_path=f"{pb}/{f.b_path}",
+                attribute=f.attribute,
+                a_value=f.a_value,
+                b_value=f.b_value,
+                message=f"in {pa} ({la.cls}): {f.message}",
+                a_source=f.a_source or la.origin,
+                b_source=f.b_source or lb.origin,
+                position=pos,
+                anchors_a=anchors_a,
+                anchors_b=anchors_b,
+                consequences=f.consequences,
+                **extra,
+            )
 
 
+@checker(
+    "KD101",
+    "KD102",
+    "KD111",
+    "KD112",
+    "KD121",
+    "KD131",
+    "KD141",
+    "KD142",
+    "KD151",
+    "KD152",
+    "KD201",
+    "KD211",
+    "KD903",
+    # inner graphs of wrapper layers (TimeDistributed, Bidirectional) report every code
+    # their own comparison finds
+    "KD103",
+    "KD161",
+    "KD162",
+    "KD163",
+    "KD171",
+    "KD172",
+    "KD181",
+    "KD191",
+    "KD192",
+    "KD193",
+    "KD202",
+)
 def check(ctx: Context) -> Iterator[Finding]:
     for la_key, lb_key in ctx.al.layer_pairs:
         la, lb = ctx.a.layer(la_key), ctx.b.layer(lb_key)

@@ -1,20 +1,53 @@
 """Where an activation is applied: `Conv(relu) -> BN` vs `Conv -> BN -> ReLU`, and a layer missing
 between a layer and its activation. Without this, one edit reads as "missing ReLU" plus
-"activation differs" plus "missing BatchNormalization"; it is one cause and one finding."""
+"activation differs" plus "missing BatchNormalization"; it is one cause and one finding.
+
+The facts are computed once per comparison (`Context.fusions`): which unmatched runs are such an
+edit, and which matched layer pairs' activation difference they already explain. The structure
+rules report the run accordingly (KD161/KD162 with the layer between, or KD103) and the layer
+rules leave out the explained KD101."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Optional
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Optional
 
 from kerasdiff.align import FOLDABLE
-from kerasdiff.graph import Graph, ref_call
-from kerasdiff.rules.base import Context, Finding, make
-from kerasdiff.rules.structure import brief
+from kerasdiff.findings import Finding, make
+from kerasdiff.graph import Graph, Layer, ref_call
+
+if TYPE_CHECKING:
+    from kerasdiff.rules.context import Context
 
 # Layers an activation may be moved across (they change what the activation sees).
-_TRANSPARENT = {"BatchNormalization", "LayerNormalization", "GroupNormalization", "Dropout",
-                "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise"}
+_TRANSPARENT = {
+    "BatchNormalization",
+    "LayerNormalization",
+    "GroupNormalization",
+    "Dropout",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "GaussianNoise",
+}
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """An unmatched run that ends in an activation whose counterpart applies it in-layer."""
+
+    x: str  # the call (on the run's side) whose peer applies the activation
+    y: str  # that peer (other side)
+    act_call: str  # the activation call ending the run
+    act: str  # the activation
+    missing: tuple[str, ...]  # calls of the run between x and the activation
+    moved_across: tuple[str, ...]  # matched calls between x and the activation
+
+
+@dataclass(frozen=True)
+class Fusions:
+    runs: dict = field(default_factory=dict)  # (side, run) -> Fusion
+    explained: frozenset = frozenset()  # (A layer, B layer) pairs whose KD101 is explained
 
 
 def _act_of(g: Graph, call: str) -> Optional[str]:
@@ -32,91 +65,112 @@ def _in_layer_activation(g: Graph, call: str) -> Optional[str]:
     return g.layer(g.call_map()[call].layer).config.get("activation")
 
 
-def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
-    out = list(findings)
-    for side in ("a", "b"):
-        out = _side(ctx, out, side)
-    return out
+def _real_layers(g: Graph, run: tuple[str, ...]) -> bool:
+    """Does the run report anything but no-op layers (only then is it a KD161/KD162)?"""
+    from kerasdiff.rules.structure import is_noop
+
+    return any(not is_noop(g.layer(g.call_map()[k].layer)) for k in run)
 
 
-def _side(ctx: Context, findings: list[Finding], side: str) -> list[Finding]:
+def fusions(ctx: Context) -> Fusions:
+    runs: dict = {}
+    explained: set = set()
+    for side, run, _ in ctx.al.gap_runs():
+        g, other = (ctx.a, ctx.b) if side == "a" else (ctx.b, ctx.a)
+        if not _real_layers(g, run):
+            continue
+        fu = _fusion(g, other, ctx.al.a_to_b if side == "a" else ctx.al.b_to_a, run)
+        if fu is None:
+            continue
+        runs[side, run] = fu
+        lx, ly = g.layer(g.call_map()[fu.x].layer), other.layer(other.call_map()[fu.y].layer)
+        explained.add((lx.key, ly.key) if side == "a" else (ly.key, lx.key))
+    return Fusions(runs, frozenset(explained))
+
+
+def _fusion(g: Graph, other: Graph, match: dict, run: tuple[str, ...]) -> Optional[Fusion]:
+    act_call = run[-1]
+    act = _act_of(g, act_call)
+    if act is None:
+        return None
+    # Walk back from the activation to the layer whose counterpart applies it in-layer.
+    inside = set(run)
+    between: list[str] = []  # calls between that layer and the activation, upstream first
+    cur = _producer(g, act_call)
+    while cur is not None:
+        if cur in match:
+            peer = match[cur]
+            if _in_layer_activation(g, cur) == "linear" and _in_layer_activation(other, peer) == act:
+                return Fusion(
+                    cur,
+                    peer,
+                    act_call,
+                    act,
+                    tuple(c for c in between if c in inside),
+                    tuple(c for c in between if c not in inside),
+                )
+            if g.layer(g.call_map()[cur].layer).cls not in _TRANSPARENT:
+                return None
+        elif cur not in inside:
+            return None
+        between.insert(0, cur)
+        cur = _producer(g, cur)
+    return None
+
+
+def fused(ctx: Context, side: str, fu: Fusion, f: Finding) -> Finding:
+    """The finding for a fused run: the layer between a layer and its activation (KD161/KD162,
+    `f` rewritten), or the activation applied at another place (KD103)."""
+    from kerasdiff.rules.structure import brief
+
     g, other = (ctx.a, ctx.b) if side == "a" else (ctx.b, ctx.a)
-    match = ctx.al.a_to_b if side == "a" else ctx.al.b_to_a
-    gap_code = "KD161" if side == "a" else "KD162"
-    result: list[Finding] = []
-    drop_kd101: set[tuple[str, str]] = set()   # (layer on A, layer on B) whose KD101 is explained
-    for f in findings:
-        run = f.anchors_a if side == "a" else f.anchors_b
-        if f.code != gap_code or not run:
-            result.append(f)
-            continue
-        act_call = run[-1]
-        act = _act_of(g, act_call)
-        if act is None:
-            result.append(f)
-            continue
-        # Walk back from the activation to the layer whose counterpart applies it in-layer.
-        inside = set(run)
-        between: list[str] = []        # calls between that layer and the activation, upstream first
-        cur = _producer(g, act_call)
-        found = None
-        while cur is not None:
-            if cur in match:
-                peer = match[cur]
-                if (_in_layer_activation(g, cur) == "linear"
-                        and _in_layer_activation(other, peer) == act):
-                    found = (cur, peer)
-                    break
-                if g.layer(g.call_map()[cur].layer).cls not in _TRANSPARENT:
-                    break
-            elif cur not in inside:
-                break
-            between.insert(0, cur)
-            cur = _producer(g, cur)
-        if found is None:
-            result.append(f)
-            continue
-        x, y = found
-        lx, ly = g.layer(g.call_map()[x].layer), other.layer(other.call_map()[y].layer)
-        missing = [c for c in between if c in inside]
-        moved_across = [c for c in between if c not in inside]
-        act_layer = g.layer(g.call_map()[act_call].layer)
-        me, them = ("A", "B") if side == "a" else ("B", "A")
-        pair = (lx.key, ly.key) if side == "a" else (ly.key, lx.key)
-        drop_kd101.add(pair)
-        paths = dict(a_path=lx.key if side == "a" else ly.key, b_path=ly.key if side == "a" else lx.key)
-        srcs = dict(a_source=(act_layer if side == "a" else ly).origin,
-                    b_source=(ly if side == "a" else act_layer).origin)
-        if missing:
-            layers = [g.layer(g.call_map()[c].layer) for c in missing]
-            desc = ", ".join(brief(l) for l in layers)
-            params = sum(l.params or 0 for l in layers)
-            msg = (f"{them} lacks {desc} ({', '.join(l.key for l in layers)}) between {ly.key} and its "
-                   f"{act}: {me} has {lx.key} -> {' -> '.join(l.key for l in layers)} -> "
-                   f"{act_layer.key}, {them} applies {act} inside {ly.key}"
-                   + (f"; {params:,} params" if params else ""))
-            new = replace(f, message=msg, a_value=desc if side == "a" else f.a_value,
-                          b_value=desc if side == "b" else f.b_value,
-                          a_path=", ".join(l.key for l in layers) if side == "a" else f.a_path,
-                          b_path=", ".join(l.key for l in layers) if side == "b" else f.b_path,
-                          fix=(f"Add {desc} to {them} between {ly.key} and its activation: "
-                               f"`{ly.key}` with activation=None, then {desc}, then "
-                               f"Activation('{act}')" if side == "a" else
-                               f"Remove {desc} from B (between {ly.key} and its activation), or "
-                               f"add it to A if it is intended."))
-            result.append(new)
-        else:
-            across = [g.layer(g.call_map()[c].layer) for c in moved_across]
-            names = ", ".join(l.key for l in across)
-            msg = (f"{me} applies {act} ({act_layer.key}) after {names}; {them} applies it inside "
-                   f"{ly.key}, before {names}")
-            result.append(make("KD103", **paths, attribute="activation",
-                               a_value=f"after {across[-1].key}" if side == "a" else f"inside {lx.key}",
-                               b_value=f"inside {ly.key}" if side == "a" else f"after {across[-1].key}",
-                               message=msg, position=f.position, anchors_a=f.anchors_a,
-                               anchors_b=f.anchors_b, **srcs))
-    if not drop_kd101:
-        return result
-    # The in-layer activation difference is the same edit: drop it (also from a grouped finding).
-    return [f for f in result if not (f.code == "KD101" and f.attribute == "activation"
-                                      and (f.a_path, f.b_path) in drop_kd101)]
+    lx, ly = g.layer(g.call_map()[fu.x].layer), other.layer(other.call_map()[fu.y].layer)
+    act_layer = g.layer(g.call_map()[fu.act_call].layer)
+    me, them = ("A", "B") if side == "a" else ("B", "A")
+    if fu.missing:
+        layers: list[Layer] = [g.layer(g.call_map()[c].layer) for c in fu.missing]
+        desc = ", ".join(brief(l) for l in layers)
+        keys = ", ".join(l.key for l in layers)
+        params = sum(l.params or 0 for l in layers)
+        msg = (
+            f"{them} lacks {desc} ({keys}) between {ly.key} and its "
+            f"{fu.act}: {me} has {lx.key} -> {' -> '.join(l.key for l in layers)} -> "
+            f"{act_layer.key}, {them} applies {fu.act} inside {ly.key}"
+            + (f"; {params:,} params" if params else "")
+        )
+        if side == "a":
+            where = (
+                f"between {ly.key} and its activation: `{ly.key}` with activation=None, then "
+                f"{desc}, then Activation('{fu.act}')"
+            )
+            return replace(f, message=msg, a_value=desc, a_path=keys).refill(where=where)
+        return replace(f, message=msg, b_value=desc, b_path=keys).refill(
+            where=f"between {ly.key} and its activation"
+        )
+    across = [g.layer(g.call_map()[c].layer) for c in fu.moved_across]
+    names = ", ".join(l.key for l in across)
+    msg = (
+        f"{me} applies {fu.act} ({act_layer.key}) after {names}; {them} applies it inside "
+        f"{ly.key}, before {names}"
+    )
+    paths: dict[str, Any] = dict(
+        a_path=lx.key if side == "a" else ly.key, b_path=ly.key if side == "a" else lx.key
+    )
+    srcs: dict[str, Any] = dict(
+        a_source=(act_layer if side == "a" else ly).origin, b_source=(ly if side == "a" else act_layer).origin
+    )
+    return make(
+        "KD103",
+        **paths,
+        attribute="activation",
+        a_value=f"after {across[-1].key}" if side == "a" else f"inside {lx.key}",
+        b_value=f"inside {ly.key}" if side == "a" else f"after {across[-1].key}",
+        message=msg,
+        position=f.position,
+        anchors_a=f.anchors_a,
+        anchors_b=f.anchors_b,
+        **srcs,
+    )
+
+
+__all__ = ["Fusion", "Fusions", "fusions", "fused"]

@@ -2,47 +2,61 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Any, Iterator
 
 from kerasdiff.align import map_ref
+from kerasdiff.findings import Finding, fmt_int, make, more, show
 from kerasdiff.graph import Graph, Layer, ref_call
-from kerasdiff.rules.base import Context, Finding, fmt_int, make, more, show
+from kerasdiff.rules import checker
+from kerasdiff.rules.context import Context
+from kerasdiff.rules.placement import fused
 
 _NOOP_CLASSES = {"Identity"}
 
 
-def _is_noop(layer: Layer) -> bool:
+def is_noop(layer: Layer) -> bool:
     cfg = layer.config
     if layer.cls in _NOOP_CLASSES:
         return True
     if layer.cls == "Activation" and cfg.get("activation") == "linear":
         return True
-    if layer.cls in ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
-                     "AlphaDropout", "GaussianDropout") and not cfg.get("rate"):
+    if layer.cls in (
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "AlphaDropout",
+        "GaussianDropout",
+    ) and not cfg.get("rate"):
         return True
-    if layer.cls == "GaussianNoise" and not cfg.get("stddev"):
-        return True
-    return False
+    return layer.cls == "GaussianNoise" and not cfg.get("stddev")
 
 
 def brief(layer: Layer) -> str:
     """Dropout(rate=0.5), Dense(units=8, activation=relu)..."""
-    keys = [k for k in ("units", "filters", "kernel_size", "rate", "activation", "pool_size", "axis",
-                        "target_shape", "call_arguments") if k in layer.config]
+    keys = [
+        k
+        for k in (
+            "units",
+            "filters",
+            "kernel_size",
+            "rate",
+            "activation",
+            "pool_size",
+            "axis",
+            "target_shape",
+            "call_arguments",
+        )
+        if k in layer.config
+    ]
     inner = ", ".join(f"{k}={show(layer.config[k])}" for k in keys[:3])
     return f"{layer.cls}({inner})"
 
 
 def _gap_findings(ctx: Context) -> Iterator[Finding]:
     """Unmatched calls become one finding per contiguous run on each side."""
-    pairs = ctx.al.pairs
     a, b = ctx.a, ctx.b
-    last_a: Optional[str] = None
-    last_b: Optional[str] = None
-    run_a: list[str] = []
-    run_b: list[str] = []
-
-    def flush(side: str, run: list[str], before: Optional[str]) -> Iterator[Finding]:
+    for side, run, before in ctx.al.gap_runs():
         g = a if side == "a" else b
         other = b if side == "a" else a
         calls = g.call_map()
@@ -51,50 +65,56 @@ def _gap_findings(ctx: Context) -> Iterator[Finding]:
             lay = g.layer(calls[k].layer)
             if lay not in layers:
                 layers.append(lay)
-        noops = [l for l in layers if _is_noop(l)]
-        real = [l for l in layers if not _is_noop(l)]
+        noops = [l for l in layers if is_noop(l)]
+        real = [l for l in layers if not is_noop(l)]
         where = "at the start"
         if before is not None:
             where = f"after {other.layer(other.call_map()[before].layer).key}"
         for group, code in ((real, "KD161" if side == "a" else "KD162"), (noops, "KD163")):
             if not group:
                 continue
-            desc = ", ".join(brief(l) for l in group[:4]) + (f" and {len(group) - 4} more"
-                                                                 if len(group) > 4 else "")
+            desc = ", ".join(brief(l) for l in group[:4]) + (
+                f" and {len(group) - 4} more" if len(group) > 4 else ""
+            )
             paths = ", ".join(l.key for l in group[:4]) + (", ..." if len(group) > 4 else "")
             params = sum(l.params or 0 for l in group)
             other_side = "B" if side == "a" else "A"
-            msg = (f"{'A' if side == 'a' else 'B'} has {desc} ({paths}) that {other_side} lacks "
-                   f"{where}" + (f"; {fmt_int(params)} params" if params else ""))
+            msg = f"{'A' if side == 'a' else 'B'} has {desc} ({paths}) that {other_side} lacks {where}" + (
+                f"; {fmt_int(params)} params" if params else ""
+            )
             anchor_path = other.layer(other.call_map()[before].layer).key if before else "(input)"
-            pos = ctx.a_pos.get(run[0], 0) if side == "a" else ctx.a_pos.get(last_a or "", 0)
+            pos = ctx.a_pos.get(run[0], 0) if side == "a" else ctx.a_pos.get(before or "", 0)
             src = group[0].origin
             if side == "a":
-                yield make(code, a_path=paths, b_path=anchor_path, attribute="layer",
-                           a_value=desc, b_value=None, message=msg, a_source=src, position=pos,
-                           anchors_a=tuple(run))
+                f = make(
+                    code,
+                    a_path=paths,
+                    b_path=anchor_path,
+                    attribute="layer",
+                    a_value=desc,
+                    b_value=None,
+                    message=msg,
+                    a_source=src,
+                    position=pos,
+                    anchors_a=run,
+                    where=f"at this position (after {anchor_path})",
+                )
             else:
-                yield make(code, a_path=anchor_path, b_path=paths, attribute="layer",
-                           a_value=None, b_value=desc, message=msg, b_source=src, position=pos,
-                           anchors_b=tuple(run))
-
-    for x, y in pairs:
-        if x is not None and y is not None:
-            if run_a:
-                yield from flush("a", run_a, last_b)
-                run_a = []
-            if run_b:
-                yield from flush("b", run_b, last_a)
-                run_b = []
-            last_a, last_b = x, y
-        elif x is not None:
-            run_a.append(x)
-        else:
-            run_b.append(y)  # type: ignore[arg-type]
-    if run_a:
-        yield from flush("a", run_a, last_b)
-    if run_b:
-        yield from flush("b", run_b, last_a)
+                f = make(
+                    code,
+                    a_path=anchor_path,
+                    b_path=paths,
+                    attribute="layer",
+                    a_value=None,
+                    b_value=desc,
+                    message=msg,
+                    b_source=src,
+                    position=pos,
+                    anchors_b=run,
+                    where=f"after {anchor_path}",
+                )
+            fusion = ctx.fusions.runs.get((side, run)) if code != "KD163" else None
+            yield fused(ctx, side, fusion, f) if fusion is not None else f
 
 
 def _topology(ctx: Context) -> Iterator[Finding]:
@@ -124,12 +144,21 @@ def _topology(ctx: Context) -> Iterator[Finding]:
         for r in cb.inputs:
             k = mapped.index(r) + 1 if r in mapped else None
             where.append(f"A's #{k}" if k else "not an input in A")
-        yield make("KD171", a_path=la.key, b_path=lb.key, attribute="inputs",
-                   a_value=", ".join(src_a), b_value=", ".join(src_b),
-                   message=f"{la.cls} {la.key} receives [{', '.join(src_a)}] in A; in B its "
-                           f"arguments are [{', '.join(src_b)}] = [{', '.join(where)}]",
-                   a_source=la.origin, b_source=lb.origin, position=ctx.a_pos[x],
-                   anchors_a=(x,), anchors_b=(y,))
+        yield make(
+            "KD171",
+            a_path=la.key,
+            b_path=lb.key,
+            attribute="inputs",
+            a_value=", ".join(src_a),
+            b_value=", ".join(src_b),
+            message=f"{la.cls} {la.key} receives [{', '.join(src_a)}] in A; in B its "
+            f"arguments are [{', '.join(src_b)}] = [{', '.join(where)}]",
+            a_source=la.origin,
+            b_source=lb.origin,
+            position=ctx.a_pos[x],
+            anchors_a=(x,),
+            anchors_b=(y,),
+        )
 
 
 def _ref_name(g: Graph, ref: str) -> str:
@@ -145,10 +174,17 @@ def _outputs(ctx: Context) -> Iterator[Finding]:
     names_a = [_ref_name(a, o.ref) for o in a.outputs]
     names_b = [_ref_name(b, o.ref) for o in b.outputs]
     if len(a.outputs) != len(b.outputs):
-        yield make("KD172", a_path="(outputs)", b_path="(outputs)", attribute="outputs",
-                   a_value=", ".join(names_a), b_value=", ".join(names_b),
-                   message=f"A has {len(a.outputs)} output(s) [{', '.join(names_a)}], "
-                           f"B has {len(b.outputs)} [{', '.join(names_b)}]", position=10**9)
+        yield make(
+            "KD172",
+            a_path="(outputs)",
+            b_path="(outputs)",
+            attribute="outputs",
+            a_value=", ".join(names_a),
+            b_value=", ".join(names_b),
+            message=f"A has {len(a.outputs)} output(s) [{', '.join(names_a)}], "
+            f"B has {len(b.outputs)} [{', '.join(names_b)}]",
+            position=10**9,
+        )
         return
     inputs_a_to_b = {i: j for i, j in ctx.al.input_pairs if i is not None and j is not None}
     mapped = [map_ref(oa.ref, ctx.al, inputs_a_to_b) for oa in a.outputs]
@@ -156,21 +192,34 @@ def _outputs(ctx: Context) -> Iterator[Finding]:
     wrong = [i for i, m in enumerate(mapped) if m is not None and m != b_refs[i]]
     if not wrong:
         return
-    if sorted(mapped[i] for i in wrong) == sorted(b_refs[i] for i in wrong):
+    if sorted(str(mapped[i]) for i in wrong) == sorted(b_refs[i] for i in wrong):
         # The same outputs in another order: one finding, not one per position.
-        yield make("KD172", a_path="(outputs)", b_path="(outputs)", attribute="outputs order",
-                   a_value=", ".join(names_a), b_value=", ".join(names_b),
-                   message=f"the outputs are in a different order: A [{', '.join(names_a)}], "
-                           f"B [{', '.join(names_b)}]; losses, loss weights and targets given as "
-                           "lists now go to other outputs", position=10**9)
+        yield make(
+            "KD172",
+            a_path="(outputs)",
+            b_path="(outputs)",
+            attribute="outputs order",
+            a_value=", ".join(names_a),
+            b_value=", ".join(names_b),
+            message=f"the outputs are in a different order: A [{', '.join(names_a)}], "
+            f"B [{', '.join(names_b)}]; losses, loss weights and targets given as "
+            "lists now go to other outputs",
+            position=10**9,
+        )
         return
     for i in wrong:
         others = [j for j, r in enumerate(b_refs) if r == mapped[i]]
         how = f"B's output {others[0]}" if others else "not an output in B"
-        yield make("KD172", a_path=names_a[i], b_path=names_b[i], attribute=f"outputs[{i}]",
-                   a_value=names_a[i], b_value=names_b[i],
-                   message=f"output {i} is {names_a[i]} in A but {names_b[i]} in B "
-                           f"(A's {names_a[i]} is {how})", position=10**9)
+        yield make(
+            "KD172",
+            a_path=names_a[i],
+            b_path=names_b[i],
+            attribute=f"outputs[{i}]",
+            a_value=names_a[i],
+            b_value=names_b[i],
+            message=f"output {i} is {names_a[i]} in A but {names_b[i]} in B (A's {names_a[i]} is {how})",
+            position=10**9,
+        )
 
 
 def _sharing(ctx: Context) -> Iterator[Finding]:
@@ -199,35 +248,67 @@ def _sharing(ctx: Context) -> Iterator[Finding]:
             copy_layers = [c for k in keys for c in targets[k]]
             copy_params = sum(og.layer(c).params or 0 for c in copy_layers)
             other = "B" if side == "A" else "A"
-            what = (f"block {block} ({len(keys)} layers)" if block else
-                    (keys[0] if len(keys) == 1 else f"{len(keys)} layers ({', '.join(keys[:3])}"
-                     f"{', ...' if len(keys) > 3 else ''})"))
+            what = (
+                f"block {block} ({len(keys)} layers)"
+                if block
+                else (
+                    keys[0]
+                    if len(keys) == 1
+                    else f"{len(keys)} layers ({', '.join(keys[:3])}{', ...' if len(keys) > 3 else ''})"
+                )
+            )
             first_copies = more(targets[keys[0]][0], targets[keys[0]][1:], named=5)
-            msg = (f"{side} shares {what} across {n} call sites (one set of weights, "
-                   f"{fmt_int(shared_params)} params); {other} builds {n} independent copies "
-                   f"({len(copy_layers)} layers, {fmt_int(copy_params)} params)")
+            msg = (
+                f"{side} shares {what} across {n} call sites (one set of weights, "
+                f"{fmt_int(shared_params)} params); {other} builds {n} independent copies "
+                f"({len(copy_layers)} layers, {fmt_int(copy_params)} params)"
+            )
             cons = []
             pa, pb = a.total_params(), b.total_params()
             if pa and pb and pa != pb:
-                cons.append(f"model params {fmt_int(pa)} (A) vs {fmt_int(pb)} (B): "
-                            f"{max(pa, pb) / min(pa, pb):.1f}x as many in "
-                            f"{'A' if pa > pb else 'B'}")
-            anchors = tuple(c for k in keys for c in (ctx.a_calls_of if side == "A" else ctx.b_calls_of)
-                            .get(k, []))
+                cons.append(
+                    f"model params {fmt_int(pa)} (A) vs {fmt_int(pb)} (B): "
+                    f"{max(pa, pb) / min(pa, pb):.1f}x as many in "
+                    f"{'A' if pa > pb else 'B'}"
+                )
+            anchors = tuple(
+                c for k in keys for c in (ctx.a_calls_of if side == "A" else ctx.b_calls_of).get(k, [])
+            )
             pos = min((ctx.a_pos.get(c, 0) for c in anchors), default=0) if side == "A" else 0
             src = g.layer(keys[0]).origin
             osrc = og.layer(targets[keys[0]][0]).origin
             path = block or keys[0]
-            kw = dict(attribute="sharing", message=msg, consequences=tuple(cons), position=pos,
-                      score=float(len(copy_layers)))
+            kw: dict[str, Any] = dict(
+                attribute="sharing",
+                message=msg,
+                consequences=tuple(cons),
+                position=pos,
+                score=float(len(copy_layers)),
+            )
             if side == "A":
-                yield make("KD181", a_path=path, b_path=first_copies, a_value=f"shared by {n} calls",
-                           b_value=f"{n} independent copies", a_source=src, b_source=osrc,
-                           anchors_a=anchors, **kw)
+                yield make(
+                    "KD181",
+                    a_path=path,
+                    b_path=first_copies,
+                    a_value=f"shared by {n} calls",
+                    b_value=f"{n} independent copies",
+                    a_source=src,
+                    b_source=osrc,
+                    anchors_a=anchors,
+                    **kw,
+                )
             else:
-                yield make("KD181", a_path=first_copies, b_path=path, a_value=f"{n} independent copies",
-                           b_value=f"shared by {n} calls", a_source=osrc, b_source=src,
-                           anchors_b=anchors, **kw)
+                yield make(
+                    "KD181",
+                    a_path=first_copies,
+                    b_path=path,
+                    a_value=f"{n} independent copies",
+                    b_value=f"shared by {n} calls",
+                    a_source=osrc,
+                    b_source=src,
+                    anchors_b=anchors,
+                    **kw,
+                )
 
 
 def _nesting(ctx: Context, shared_blocks: set[str]) -> Iterator[Finding]:
@@ -239,38 +320,68 @@ def _nesting(ctx: Context, shared_blocks: set[str]) -> Iterator[Finding]:
             if ba in shared_blocks or bb in shared_blocks:
                 continue
             if ba:
-                msg = f"A groups layers in the nested {ctx.a.blocks.get(ba, 'model')} {ba}; B calls them inline"
+                msg = (
+                    f"A groups layers in the nested {ctx.a.blocks.get(ba, 'model')} {ba}; B calls them inline"
+                )
             else:
-                msg = f"B groups layers in the nested {ctx.b.blocks.get(bb, 'model')} {bb}; A calls them inline"
-            yield make("KD902", a_path=ba or "(top level)", b_path=bb or "(top level)",
-                       attribute="block", a_value=ba or None, b_value=bb or None, message=msg,
-                       position=10**9)
+                msg = (
+                    f"B groups layers in the nested {ctx.b.blocks.get(bb, 'model')} {bb}; A calls them inline"
+                )
+            yield make(
+                "KD902",
+                a_path=ba or "(top level)",
+                b_path=bb or "(top level)",
+                attribute="block",
+                a_value=ba or None,
+                b_value=bb or None,
+                message=msg,
+                position=10**9,
+            )
 
 
-def check(ctx: Context, nested: bool = False) -> Iterator[Finding]:
+@checker("KD103", "KD161", "KD162", "KD163", "KD171", "KD172", "KD181", "KD901", "KD902", "KD904")
+def check(ctx: Context) -> Iterator[Finding]:
     yield from _gap_findings(ctx)
     yield from _topology(ctx)
     yield from _outputs(ctx)
     shared = list(_sharing(ctx))
     yield from shared
-    if nested:
+    if ctx.nested:
         return
     yield from _nesting(ctx, {f.a_path for f in shared} | {f.b_path for f in shared})
     if ctx.a.cls != ctx.b.cls:
-        yield make("KD901", a_path="(model)", b_path="(model)", attribute="class",
-                   a_value=ctx.a.cls, b_value=ctx.b.cls,
-                   message=f"model class is {ctx.a.cls} in A, {ctx.b.cls} in B", position=10**9)
+        yield make(
+            "KD901",
+            a_path="(model)",
+            b_path="(model)",
+            attribute="class",
+            a_value=ctx.a.cls,
+            b_value=ctx.b.cls,
+            message=f"model class is {ctx.a.cls} in A, {ctx.b.cls} in B",
+            position=10**9,
+        )
     a, b = ctx.a, ctx.b
     opaque = [(side, g) for side, g in (("A", a), ("B", b)) if g.structure == "sequence"]
     same_code = len(opaque) == 2 and a.call_source is not None and a.call_source == b.call_source
     if opaque and not same_code:
         if len(opaque) == 2 and a.call_source and b.call_source:
-            msg = (f"the forward pass is Python code (call()) on both sides and it differs: "
-                   f"{a.call_source} vs {b.call_source}; layers were compared in creation order")
+            msg = (
+                f"the forward pass is Python code (call()) on both sides and it differs: "
+                f"{a.call_source} vs {b.call_source}; layers were compared in creation order"
+            )
         else:
             side, g = opaque[0]
-            msg = (f"{side} ({g.cls}) has no inspectable layer graph (its forward pass is call() "
-                   "code); its layers were compared in the order they were created")
-        yield make("KD904", a_path="(model)", b_path="(model)", attribute="structure",
-                   a_value=a.call_source or a.structure, b_value=b.call_source or b.structure,
-                   message=msg, position=10**9)
+            msg = (
+                f"{side} ({g.cls}) has no inspectable layer graph (its forward pass is call() "
+                "code); its layers were compared in the order they were created"
+            )
+        yield make(
+            "KD904",
+            a_path="(model)",
+            b_path="(model)",
+            attribute="structure",
+            a_value=a.call_source or a.structure,
+            b_value=b.call_source or b.structure,
+            message=msg,
+            position=10**9,
+        )

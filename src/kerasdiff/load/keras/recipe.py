@@ -8,61 +8,72 @@ way Keras 3 aligns them). `hint_for` recognizes Keras 2 spellings and known Kera
 
 from __future__ import annotations
 
-import hashlib
 import inspect
-import linecache
 import os
 import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from kerasdiff.load.code import source_sha
+from kerasdiff.load.interface import ScriptMistake
+
 DEFAULT_REDUCTION = "sum_over_batch_size"
 _ACCURACY = ("accuracy", "acc")
 _CROSSENTROPY = ("crossentropy", "ce")
 # Callback attributes that are training state, not settings.
-_CB_STATE = {"model", "params", "validation_data", "wait", "best", "stopped_epoch", "best_weights",
-             "best_epoch", "epochs_since_last_save", "cooldown_counter", "monitor_op", "history",
-             "epoch", "writer", "csv_file", "keys", "append_header", "progbar", "seen", "target",
-             "_model", "_chief_worker_only", "_supports_tf_logs"}
+_CB_STATE = {
+    "model",
+    "params",
+    "validation_data",
+    "wait",
+    "best",
+    "stopped_epoch",
+    "best_weights",
+    "best_epoch",
+    "epochs_since_last_save",
+    "cooldown_counter",
+    "monitor_op",
+    "history",
+    "epoch",
+    "writer",
+    "csv_file",
+    "keys",
+    "append_header",
+    "progbar",
+    "seen",
+    "target",
+    "_model",
+    "_chief_worker_only",
+    "_supports_tf_logs",
+}
 
 
 @dataclass
 class Recorder:
     """What the script did with its models while kerasdiff watched (raw; see build_recipe)."""
 
-    compiles: dict = field(default_factory=dict)    # id(model) -> [compile record, ...]
-    fits: dict = field(default_factory=dict)        # id(model) -> [fit record, ...]
+    compiles: dict = field(default_factory=dict)  # id(model) -> [compile record, ...]
+    fits: dict = field(default_factory=dict)  # id(model) -> [fit record, ...]
     optimizers: dict = field(default_factory=dict)  # id(optimizer) -> [id(model), ...]
     seeds: list = field(default_factory=list)
     # Strong references: an id() must never be reused by another object during the run.
     keep: list = field(default_factory=list)
-    models: dict = field(default_factory=dict)      # id(model) -> model
+    models: dict = field(default_factory=dict)  # id(model) -> model
 
 
-class Keras2Spelling(Exception):
+class Keras2Spelling(ScriptMistake):
     """Raised by a hook for a Keras 2 argument that Keras 3 would silently ignore."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 # --------------------------------------------------------------------------- small helpers
 
 
-def source_sha(obj: Any) -> Optional[str]:
-    try:
-        src = inspect.getsource(obj)
-    except (OSError, TypeError):
-        return None
-    return hashlib.sha256(src.encode()).hexdigest()[:12]
-
-
 def _is_library(obj: Any) -> bool:
     mod = getattr(obj, "__module__", None) or ""
     return mod in ("keras", "tensorflow", "tf_keras", "builtins") or mod.startswith(
-        ("keras.", "tensorflow.", "tf_keras.", "numpy."))
+        ("keras.", "tensorflow.", "tf_keras.", "numpy.")
+    )
 
 
 def _snake(name: str) -> str:
@@ -163,8 +174,15 @@ def _optimizer(opt: Any) -> tuple[dict, Any]:
         try:
             obj = keras.optimizers.get(opt if opt is not None else "rmsprop")
         except Exception:  # noqa: BLE001 - the real compile will say what is wrong
-            return {"class": str(opt), "given_as": given_as, "config": {}, "id": None,
-                    "shared_with": [], "iterations": 0, "built": False}, None
+            return {
+                "class": str(opt),
+                "given_as": given_as,
+                "config": {},
+                "id": None,
+                "shared_with": [],
+                "iterations": 0,
+                "built": False,
+            }, None
     rec: dict = {"class": type(obj).__name__, "given_as": given_as}
     try:
         cfg = obj.get_config()
@@ -190,8 +208,9 @@ def _optimizer(opt: Any) -> tuple[dict, Any]:
     return rec, None
 
 
-def record_compile(recorder: Recorder, real: Any, model: Any, args: tuple, kwargs: dict,
-                   origin: Optional[str]) -> None:
+def record_compile(
+    recorder: Recorder, real: Any, model: Any, args: tuple, kwargs: dict, origin: Optional[str]
+) -> None:
     """Called by the compile hook before the real compile."""
     bound = _bind(real, model, args, kwargs)
     opt_rec, opt = _optimizer(bound.get("optimizer", "rmsprop"))
@@ -203,7 +222,8 @@ def record_compile(recorder: Recorder, real: Any, model: Any, args: tuple, kwarg
     recorder.models[id(model)] = model
     recorder.keep.append(model)
     recorder.compiles.setdefault(id(model), []).append(
-        {"origin": origin, "optimizer": opt_rec, "args": bound})
+        {"origin": origin, "optimizer": opt_rec, "args": bound}
+    )
 
 
 def _array_like(x: Any, depth: int = 0) -> bool:
@@ -249,8 +269,11 @@ def _callback(cb: Any) -> dict:
         cfg["schedule"] = callable_desc(cb.schedule)
     elif _is_library(cls):
         try:
-            params = [p for p in inspect.signature(cls.__init__).parameters.values()
-                      if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)][1:]
+            params = [
+                p
+                for p in inspect.signature(cls.__init__).parameters.values()
+                if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ][1:]
         except (TypeError, ValueError):
             params = []
         for p in params:
@@ -288,8 +311,9 @@ def _simple(v: Any, depth: int = 0) -> bool:
     return False
 
 
-def record_fit(recorder: Recorder, real: Any, model: Any, args: tuple, kwargs: dict,
-               origin: Optional[str]) -> None:
+def record_fit(
+    recorder: Recorder, real: Any, model: Any, args: tuple, kwargs: dict, origin: Optional[str]
+) -> None:
     """Called by the fit hook (before the real fit with --run-fit)."""
     b = _bind(real, model, args, kwargs)
     x = b.get("x")
@@ -307,8 +331,9 @@ def record_fit(recorder: Recorder, real: Any, model: Any, args: tuple, kwargs: d
         "shuffle": plain(b.get("shuffle", True)),
         "validation_split": plain(b.get("validation_split", 0.0)),
         "validation_data": b.get("validation_data") is not None,
-        "class_weight": ({str(plain(k)): plain(v) for k, v in cw.items()} if isinstance(cw, dict)
-                         else plain(cw)),
+        "class_weight": (
+            {str(plain(k)): plain(v) for k, v in cw.items()} if isinstance(cw, dict) else plain(cw)
+        ),
         "sample_weight": b.get("sample_weight") is not None,
         "steps_per_epoch": plain(b.get("steps_per_epoch")),
         "initial_epoch": plain(b.get("initial_epoch", 0)),
@@ -333,8 +358,9 @@ def record_seed(recorder: Recorder, fn: str, value: Any, origin: Optional[str]) 
     recorder.seeds.append({"fn": fn, "value": plain(value), "origin": origin})
 
 
-def install_seed_hooks(state: dict, is_user_frame: Callable[[Any], bool],
-                       origin: Callable[[], Optional[str]]) -> None:
+def install_seed_hooks(
+    state: dict, is_user_frame: Callable[[Any], bool], origin: Callable[[], Optional[str]]
+) -> None:
     """Wrap the global seeding functions; only calls made directly by user code are recorded."""
     import random
 
@@ -382,9 +408,9 @@ def install_seed_hooks(state: dict, is_user_frame: Callable[[Any], bool],
 
 def install_optimizer_guard(state: dict) -> None:
     """`decay=` is ignored by Keras 3 optimizers with only a warning: stop at the user's line."""
-    from keras.src.optimizers import base_optimizer
+    from kerasdiff.load.keras.src import BaseOptimizer
 
-    cls = base_optimizer.BaseOptimizer
+    cls = BaseOptimizer
     real = cls.__init__
     if getattr(real, "_kerasdiff", False):
         return
@@ -396,7 +422,8 @@ def install_optimizer_guard(state: dict) -> None:
                 f"{type(self).__name__}(decay={decay!r}), a Keras 2 spelling: Keras 3 optimizers "
                 "have no `decay` and would silently ignore it",
                 "use a learning-rate schedule, e.g. learning_rate=keras.optimizers.schedules."
-                "InverseTimeDecay(initial_learning_rate, decay_steps=1, decay_rate=DECAY)")
+                "InverseTimeDecay(initial_learning_rate, decay_steps=1, decay_rate=DECAY)",
+            )
         real(self, *args, **kwargs)
 
     __init__._kerasdiff = True  # type: ignore[attr-defined]
@@ -411,8 +438,11 @@ def _fn_defaults(fn: Any) -> dict:
         params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
         return {}
-    return {p.name: plain(p.default) for p in params[2:]
-            if p.default is not p.empty and p.kind is not p.VAR_KEYWORD}
+    return {
+        p.name: plain(p.default)
+        for p in params[2:]
+        if p.default is not p.empty and p.kind is not p.VAR_KEYWORD
+    }
 
 
 def _loss_from_fn(fn: Any, kwargs: Optional[dict], reduction: Any) -> dict:
@@ -461,9 +491,9 @@ def normalize_loss(loss: Any, last_dim: Any = None, sparse: Optional[bool] = Non
     if isinstance(loss, keras.losses.Loss):
         reduction = getattr(loss, "reduction", DEFAULT_REDUCTION)
         fn = getattr(loss, "fn", None)
-        if type(loss).__name__ == "LossFunctionWrapper" or (_is_library(type(loss)) and fn is not None):
-            if fn is not None:
-                return _loss_from_fn(fn, getattr(loss, "_fn_kwargs", {}), reduction)
+        wrapper = type(loss).__name__ == "LossFunctionWrapper" or _is_library(type(loss))
+        if wrapper and fn is not None:
+            return _loss_from_fn(fn, getattr(loss, "_fn_kwargs", {}), reduction)
         try:
             cfg = {k: plain(v) for k, v in loss.get_config().items() if k not in ("name",)}
         except Exception:  # noqa: BLE001
@@ -513,7 +543,9 @@ def _metric_name(m: Any, last_dim: Any, sparse: Optional[bool]) -> Any:
             base = cls().get_config()
         except Exception:  # noqa: BLE001
             base = {}
-        diff = {k: v for k, v in cfg.items() if k not in ("name", "dtype") and (k not in base or base[k] != v)}
+        diff = {
+            k: v for k, v in cfg.items() if k not in ("name", "dtype") and (k not in base or base[k] != v)
+        }
         if diff:
             name += "(" + ", ".join(f"{k}={plain(v)!r}" for k, v in sorted(diff.items())) + ")"
         return name
@@ -548,6 +580,7 @@ def _per_output(value: Any, names: list, n: int, default: Any) -> list:
 
 def _per_output_metrics(value: Any, names: list, n: int) -> list:
     """metrics= as Keras 3's CompileMetrics applies it; each entry a list of metrics."""
+
     def as_list(v: Any) -> list:
         if v is None:
             return []
@@ -631,8 +664,10 @@ def _compile_json(model: Any, rec: dict, count: int, y_shapes: Any, model_names:
 
     raw_losses = _per_output(loss, names, n, None)
     # First pass without y hints (for the sparse guess), then resolve 'crossentropy' and accuracy.
-    prelim = [normalize_loss(x, last[i]) if not (isinstance(x, str) and x.lower() in _CROSSENTROPY)
-              else None for i, x in enumerate(raw_losses)]
+    prelim = [
+        normalize_loss(x, last[i]) if not (isinstance(x, str) and x.lower() in _CROSSENTROPY) else None
+        for i, x in enumerate(raw_losses)
+    ]
     sparse = _sparse_hints(y_shapes, names, n, ranks, prelim)
     losses = [normalize_loss(x, last[i], sparse[i]) for i, x in enumerate(raw_losses)]
 
@@ -642,12 +677,16 @@ def _compile_json(model: Any, rec: dict, count: int, y_shapes: Any, model_names:
         w = _per_output([weights[k] for k in sorted(weights)], names, n, 1.0)
     else:
         w = _per_output(weights, names, n, 1.0)
-    w = [float(plain(x)) if isinstance(plain(x), (int, float)) and not isinstance(x, bool) else plain(x)
-         for x in w]
+    w = [
+        float(plain(x)) if isinstance(plain(x), (int, float)) and not isinstance(x, bool) else plain(x)
+        for x in w
+    ]
 
     def metrics(value: Any) -> list:
-        return [[_metric_name(m, last[i], sparse[i]) for m in ms]
-                for i, ms in enumerate(_per_output_metrics(value, names, n))]
+        return [
+            [_metric_name(m, last[i], sparse[i]) for m in ms]
+            for i, ms in enumerate(_per_output_metrics(value, names, n))
+        ]
 
     opt = dict(rec["optimizer"])
     if opt.get("given_as") == "object":
@@ -692,8 +731,12 @@ def build_recipe(recorder: Recorder, model: Any, names: dict, script: str) -> di
         try:
             comp = _compile_json(model, compiles[-1], len(compiles), y_shapes, names)
         except Exception as exc:  # noqa: BLE001 - never lose the model over a recipe detail
-            comp = {"origin": compiles[-1]["origin"], "count": len(compiles),
-                    "optimizer": compiles[-1]["optimizer"], "error": f"{type(exc).__name__}: {exc}"}
+            comp = {
+                "origin": compiles[-1]["origin"],
+                "count": len(compiles),
+                "optimizer": compiles[-1]["optimizer"],
+                "error": f"{type(exc).__name__}: {exc}",
+            }
     fit = None
     if fits:
         fit = {"origin": fits[-1]["record"]["origin"], "count": len(fits)}
@@ -709,19 +752,20 @@ def build_recipe(recorder: Recorder, model: Any, names: dict, script: str) -> di
 # --------------------------------------------------------------------------- hints
 
 
-_BACKEND_RENAMES = {"pow": "power", "int_shape": "shape", "random_normal": None, "random_uniform": None,
-                    "eval": "convert_to_numpy", "get_value": "convert_to_numpy"}
+_BACKEND_RENAMES = {
+    "pow": "power",
+    "int_shape": "shape",
+    "random_normal": None,
+    "random_uniform": None,
+    "eval": "convert_to_numpy",
+    "get_value": "convert_to_numpy",
+}
 
 
 def hint_for(exc: BaseException, line_text: str = "") -> Optional[str]:
     """The way out for failures kerasdiff recognizes (Keras 2 spellings, Keras 3 pitfalls)."""
     if isinstance(exc, Keras2Spelling):
         return exc.hint
-    if isinstance(exc, MemoryError):
-        return ("the loader's memory limit was reached: raise --max-memory (MB, 0 = no limit) "
-                "if the model really needs that much")
-    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "sklearn":
-        return 'the script needs scikit-learn: pip install "kerasdiff[sklearn]"'
     msg = str(exc)
     if isinstance(exc, ValueError):
         m = re.search(r"Argument\(s\) not recognized: \{(.*)\}", msg)
@@ -731,14 +775,18 @@ def hint_for(exc: BaseException, line_text: str = "") -> Optional[str]:
             example = f"{cls.group(1) if cls else 'SGD'}(learning_rate={value.group(1) if value else '...'})"
             return f"Keras 3 optimizers spell it learning_rate=: {example}"
         if m and "'decay'" in m.group(1):
-            return ("Keras 3 optimizers have no decay=: use a learning-rate schedule, e.g. "
-                    "keras.optimizers.schedules.InverseTimeDecay")
+            return (
+                "Keras 3 optimizers have no decay=: use a learning-rate schedule, e.g. "
+                "keras.optimizers.schedules.InverseTimeDecay"
+            )
         m = re.search(r"Cannot convert '(\d+)' to a shape", msg)
         if m:
             d = m.group(1)
             if "input_shape" in line_text or not line_text:
-                return (f"Keras 3 wants shapes as tuples: input_shape=({d},), or better start the "
-                        f"model with keras.Input(shape=({d},))")
+                return (
+                    f"Keras 3 wants shapes as tuples: input_shape=({d},), or better start the "
+                    f"model with keras.Input(shape=({d},))"
+                )
             return f"Keras 3 wants shapes as tuples: write ({d},) instead of {d}"
         if "can only be called for the variables it was originally built with" in msg:
             return "the same optimizer instance was used for two models; create one optimizer per model"
@@ -751,18 +799,14 @@ def hint_for(exc: BaseException, line_text: str = "") -> Optional[str]:
 
                 new = _BACKEND_RENAMES.get(name, name)
                 if new and hasattr(keras.ops, new):
-                    return (f"Keras 3 moved the backend math to keras.ops: use keras.ops.{new} "
-                            f"instead of keras.backend.{name}")
+                    return (
+                        f"Keras 3 moved the backend math to keras.ops: use keras.ops.{new} "
+                        f"instead of keras.backend.{name}"
+                    )
             except Exception:  # noqa: BLE001
                 pass
-            return (f"keras.backend has no {name} in Keras 3: the math functions live in keras.ops "
-                    "(keras.random for random numbers)")
+            return (
+                f"keras.backend has no {name} in Keras 3: the math functions live in keras.ops "
+                "(keras.random for random numbers)"
+            )
     return None
-
-
-def user_line_text(filename: Optional[str], lineno: Optional[int], end: Optional[int] = None) -> str:
-    """The source of the user's failing statement (all its lines)."""
-    if not filename or not lineno:
-        return ""
-    end = max(lineno, min(end or lineno, lineno + 40))
-    return "".join(linecache.getline(filename, n) for n in range(lineno, end + 1))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import re
 import types
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from kerasdiff.graph import Call, Graph, InputSpec, Layer, OutputSpec, Weight
+from kerasdiff.load.code import source_sha
 
 _SNAKE1 = re.compile(r"(.)([A-Z][a-z]+)")
 _SNAKE2 = re.compile(r"([a-z0-9])([A-Z])")
@@ -21,7 +20,7 @@ def _snake(name: str) -> str:
     return _SNAKE2.sub(r"\1_\2", _SNAKE1.sub(r"\1_\2", name)).lower()
 
 
-_AUTO_RE: dict[str, "re.Pattern[str]"] = {}
+_AUTO_RE: dict[str, re.Pattern[str]] = {}
 
 
 def looks_auto_named(name: str, cls_name: str) -> bool:
@@ -38,36 +37,11 @@ def looks_auto_named(name: str, cls_name: str) -> bool:
     return pat.fullmatch(name) is not None
 
 
-def _code_text(src: str) -> str:
-    """What the source computes: its AST without comments, docstrings or formatting."""
-    import ast
-    import textwrap
-
-    try:
-        tree = ast.parse(textwrap.dedent(src))
-    except SyntaxError:
-        return src
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
-                and isinstance(getattr(body[0], "value", None), ast.Constant)
-                and isinstance(body[0].value.value, str)):
-            node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree)
-
-
-def _source_sha(obj: Any) -> Optional[str]:
-    """Hash of an object's code; comments, docstrings and formatting do not count."""
-    try:
-        src = inspect.getsource(obj)
-    except (OSError, TypeError):
-        return None
-    return hashlib.sha256(_code_text(src).encode()).hexdigest()[:12]
-
-
 def _is_library_module(mod: str) -> bool:
     # Exact package boundaries: a user script named keras_mlp.py is user code.
-    return mod in ("keras", "tensorflow", "tf_keras") or mod.startswith(("keras.", "tensorflow.", "tf_keras."))
+    return mod in ("keras", "tensorflow", "tf_keras") or mod.startswith(
+        ("keras.", "tensorflow.", "tf_keras.")
+    )
 
 
 def _describe_callable(obj: Any) -> Any:
@@ -76,12 +50,12 @@ def _describe_callable(obj: Any) -> Any:
         mod = getattr(obj, "__module__", "") or ""
         if _is_library_module(mod):
             return None
-        return {"callable": obj.__qualname__, "source": _source_sha(obj)}
+        return {"callable": obj.__qualname__, "source": source_sha(obj)}
     cls = type(obj)
     mod = cls.__module__ or ""
     if _is_library_module(mod) or mod == "builtins":
         return None
-    desc: dict = {"class": cls.__qualname__, "source": _source_sha(cls)}
+    desc: dict = {"class": cls.__qualname__, "source": source_sha(cls)}
     try:
         desc["config"] = normalize_value(obj.get_config())
     except Exception:  # noqa: BLE001
@@ -144,8 +118,16 @@ def _config(layer: Any) -> dict:
         cfg = dict(layer.get_config())
     except Exception as exc:  # noqa: BLE001 - custom layers without get_config still align
         cfg = {"get_config_error": type(exc).__name__}
-    for k in ("name", "trainable", "dtype", "layer", "forward_layer", "backward_layer",
-              "build_config", "compile_config"):
+    for k in (
+        "name",
+        "trainable",
+        "dtype",
+        "layer",
+        "forward_layer",
+        "backward_layer",
+        "build_config",
+        "compile_config",
+    ):
         cfg.pop(k, None)
     out = {}
     for k, v in cfg.items():
@@ -184,12 +166,23 @@ def _weights(layer: Any) -> tuple[tuple[Weight, ...], Optional[int]]:
     if not getattr(layer, "built", True):
         return (), None
     own = list(getattr(layer, "_trainable_variables", [])) + list(
-        getattr(layer, "_non_trainable_variables", []))
-    ws = tuple(Weight(getattr(v, "path", getattr(v, "name", "w")).split("/")[-1], _shape(_var_shape(v)),
-                      str(getattr(v.dtype, "name", v.dtype)), bool(v.trainable)) for v in own)
+        getattr(layer, "_non_trainable_variables", [])
+    )
+    ws = tuple(
+        Weight(
+            getattr(v, "path", getattr(v, "name", "w")).split("/")[-1],
+            _shape(_var_shape(v)),
+            str(getattr(v.dtype, "name", v.dtype)),
+            bool(v.trainable),
+        )
+        for v in own
+    )
     try:
-        has_sub = bool(getattr(layer, "_layers", None)) or hasattr(layer, "layer") or hasattr(
-            layer, "forward_layer")
+        has_sub = (
+            bool(getattr(layer, "_layers", None))
+            or hasattr(layer, "layer")
+            or hasattr(layer, "forward_layer")
+        )
         if has_sub:
             total = int(sum(int(_prod(_var_shape(v))) for v in layer.weights))
         else:
@@ -212,7 +205,7 @@ def _policy(layer: Any) -> str:
 
 
 def _is_functional(obj: Any) -> bool:
-    from keras.src.models.functional import Functional
+    from kerasdiff.load.keras.src import Functional
 
     return isinstance(obj, Functional)
 
@@ -236,8 +229,8 @@ class _Builder:
     def __init__(self, live: bool = False) -> None:
         # live: also keep the Keras objects behind each key (the probe runs them; never serialized).
         self.live = live
-        self.objects: dict[str, Any] = {}      # layer key -> layer object
-        self.live_calls: list = []             # (key, operation, node, [(tensor, ref)]) in run order
+        self.objects: dict[str, Any] = {}  # layer key -> layer object
+        self.live_calls: list = []  # (key, operation, node, [(tensor, ref)]) in run order
         self.aux_calls: list = []
         self.live_keys: dict[int, str] = {}
         self.layers: dict[int, Layer] = {}
@@ -267,8 +260,11 @@ class _Builder:
         import keras
 
         if isinstance(op, keras.layers.Wrapper) or hasattr(op, "forward_layer"):
-            subs = [s for s in (getattr(op, "forward_layer", None), getattr(op, "backward_layer", None))
-                    if s is not None] or ([inner_obj] if inner_obj is not None else [])
+            subs = [
+                s
+                for s in (getattr(op, "forward_layer", None), getattr(op, "backward_layer", None))
+                if s is not None
+            ] or ([inner_obj] if inner_obj is not None else [])
             if len(subs) == 1 and _graph_of(subs[0]) is not None:
                 inner = extract(subs[0], spec="", var_name=subs[0].name)
             elif subs:
@@ -276,11 +272,20 @@ class _Builder:
         user_named = op.__dict__.get("_kd_user_named")
         auto = (not user_named) if user_named is not None else looks_auto_named(op.name, type(op).__name__)
         self.layers[lid] = Layer(
-            key=key, cls=type(op).__name__, config=_config(op), name=op.name, params=params,
+            key=key,
+            cls=type(op).__name__,
+            config=_config(op),
+            name=op.name,
+            params=params,
             # Plain keras.ops calls (x * 2, ops.not_equal for a mask) are Operations, not Layers.
-            weights=ws, trainable=bool(getattr(op, "trainable", True)), dtype=_policy(op),
-            origin=op.__dict__.get("_kd_origin"), auto_name=auto, block=block, inner=inner,
-            code=None if _is_library_module(type(op).__module__ or "") else _source_sha(type(op)),
+            weights=ws,
+            trainable=bool(getattr(op, "trainable", True)),
+            dtype=_policy(op),
+            origin=op.__dict__.get("_kd_origin"),
+            auto_name=auto,
+            block=block,
+            inner=inner,
+            code=None if _is_library_module(type(op).__module__ or "") else source_sha(type(op)),
         )
         self.layer_order.append(lid)
         return key
@@ -314,7 +319,7 @@ class _Builder:
         Masks passed as `mask=` (Embedding(mask_zero=True) -> a NotEqual op) are not data: they
         stay out of the graph. The probe still needs their values, so in live mode each one is
         computed just before its consumer, as an "m" call that never shifts the "c" numbering."""
-        from keras.src.layers.core.input_layer import InputLayer
+        from keras.layers import InputLayer
 
         stack: list[tuple[Any, bool]] = [(root, False)]
         while stack:
@@ -358,11 +363,15 @@ class _Builder:
                 if not self.live:
                     self._note_constants(op, node)
                 ck = f"c{len(self.calls)}"
-                self.calls.append(Call(
-                    key=ck, layer=key, inputs=tuple(arg_refs),
-                    output_shapes=tuple(_shape(o.shape) for o in outs_t),
-                    output_dtypes=tuple(str(o.dtype) for o in outs_t),
-                ))
+                self.calls.append(
+                    Call(
+                        key=ck,
+                        layer=key,
+                        inputs=tuple(arg_refs),
+                        output_shapes=tuple(_shape(o.shape) for o in outs_t),
+                        output_dtypes=tuple(str(o.dtype) for o in outs_t),
+                    )
+                )
             if self.live:
                 self.live_calls.append((ck, op, node, list(zip(args, arg_refs)) + mask_refs))
             for i, o in enumerate(outs_t):
@@ -371,8 +380,7 @@ class _Builder:
 
 def _op_constants(node: Any) -> list:
     """The non-tensor arguments of a plain keras.ops call: the 255.0 of `x / 255.0`."""
-    from keras.src import tree
-    from keras.src.backend import KerasTensor
+    from keras import KerasTensor, tree
 
     sym = node.arguments
     try:
@@ -388,11 +396,13 @@ def _data_and_masks(node: Any) -> tuple[list, list]:
     kwargs = getattr(sym, "kwargs", None) or {}
     if "mask" not in kwargs:
         return list(node.input_tensors), []
-    from keras.src import tree
-    from keras.src.backend import KerasTensor
+    from keras import KerasTensor, tree
 
-    data = [x for x in tree.flatten((sym.args, {k: v for k, v in kwargs.items() if k != "mask"}))
-            if isinstance(x, KerasTensor)]
+    data = [
+        x
+        for x in tree.flatten((sym.args, {k: v for k, v in kwargs.items() if k != "mask"}))
+        if isinstance(x, KerasTensor)
+    ]
     masks = [x for x in tree.flatten(kwargs["mask"]) if isinstance(x, KerasTensor)]
     return data, masks
 
@@ -417,9 +427,16 @@ def _sequence_graph(layers: list, prefix: str) -> Graph:
             out_shape = None
         b.calls.append(Call(ck, key, (prev,), (out_shape,), ("float32",)))
         prev = f"{ck}:0"
-    return Graph(name="", cls="Sequence", layers=tuple(b.layers[i] for i in b.layer_order),
-                 calls=tuple(b.calls), outputs=(OutputSpec(prev, ""),) if b.calls else (),
-                 inputs=(InputSpec("input", None),), structure="sequence", blocks=b.blocks)
+    return Graph(
+        name="",
+        cls="Sequence",
+        layers=tuple(b.layers[i] for i in b.layer_order),
+        calls=tuple(b.calls),
+        outputs=(OutputSpec(prev, ""),) if b.calls else (),
+        inputs=(InputSpec("input", None),),
+        structure="sequence",
+        blocks=b.blocks,
+    )
 
 
 def _inputs(model: Any, fn: Any) -> tuple[InputSpec, ...]:
@@ -432,9 +449,16 @@ def _inputs(model: Any, fn: Any) -> tuple[InputSpec, ...]:
         op = t._keras_history[0]
         user_named = op.__dict__.get("_kd_user_named")
         auto = (not user_named) if user_named is not None else looks_auto_named(op.name, "InputLayer")
-        specs.append(InputSpec(name=op.name, shape=_shape(t.shape), dtype=str(t.dtype),
-                               implicit=implicit, origin=op.__dict__.get("_kd_origin"),
-                               auto_name=auto))
+        specs.append(
+            InputSpec(
+                name=op.name,
+                shape=_shape(t.shape),
+                dtype=str(t.dtype),
+                implicit=implicit,
+                origin=op.__dict__.get("_kd_origin"),
+                auto_name=auto,
+            )
+        )
     return tuple(specs)
 
 
@@ -449,23 +473,40 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
     cls = type(model).__name__
     if fn is None:
         # Subclassed or unbuilt Sequential: compare the tracked layers as an ordered chain.
-        subs = list(model.layers) if _is_sequential(model) else list(
-            model._flatten_layers(include_self=False, recursive=False))
+        subs = (
+            list(model.layers)
+            if _is_sequential(model)
+            else list(model._flatten_layers(include_self=False, recursive=False))
+        )
         g = _sequence_graph(subs, "")
         if _is_sequential(model):
             first = next(iter(model.layers), None)
             shp = getattr(first, "_input_shape_arg", None) if first is not None else None
-            g = replace(g, inputs=(InputSpec("input", (None,) + tuple(shp) if shp else None,
-                                             implicit=shp is not None),))
+            g = replace(
+                g,
+                inputs=(InputSpec("input", (None,) + tuple(shp) if shp else None, implicit=shp is not None),),
+            )
         call_source = None
         if not _is_sequential(model):
             # The forward pass lives in Python: compare it by qualified name and source.
             call = getattr(type(model), "call", None)
-            call_source = f"{type(model).__qualname__}.call:{_source_sha(call)}"
-        return Graph(name=var_name, cls=cls, framework="keras", inputs=g.inputs, outputs=g.outputs,
-                     layers=g.layers, calls=g.calls, params=params, trainable_params=trainable,
-                     structure="sequence" if not _is_sequential(model) else "graph",
-                     spec=spec, recipe=recipe or {}, blocks=g.blocks, call_source=call_source)
+            call_source = f"{type(model).__qualname__}.call:{source_sha(call)}"
+        return Graph(
+            name=var_name,
+            cls=cls,
+            framework="keras",
+            inputs=g.inputs,
+            outputs=g.outputs,
+            layers=g.layers,
+            calls=g.calls,
+            params=params,
+            trainable_params=trainable,
+            structure="sequence" if not _is_sequential(model) else "graph",
+            spec=spec,
+            recipe=recipe or {},
+            blocks=g.blocks,
+            call_source=call_source,
+        )
     b = _Builder()
     in_refs = [f"in:{i}" for i in range(len(fn.inputs))]
     out_refs = b.expand(fn, in_refs, "", "")
@@ -477,9 +518,18 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
         name = by_key[calls[head].layer].name if head in calls else ""
         outputs.append(OutputSpec(r, name))
     return Graph(
-        name=var_name, cls=cls, framework="keras", inputs=_inputs(model, fn), outputs=tuple(outputs),
-        layers=tuple(b.layers[i] for i in b.layer_order), calls=tuple(b.calls), params=params,
-        trainable_params=trainable, structure="graph", spec=spec, recipe=recipe or {},
+        name=var_name,
+        cls=cls,
+        framework="keras",
+        inputs=_inputs(model, fn),
+        outputs=tuple(outputs),
+        layers=tuple(b.layers[i] for i in b.layer_order),
+        calls=tuple(b.calls),
+        params=params,
+        trainable_params=trainable,
+        structure="graph",
+        spec=spec,
+        recipe=recipe or {},
         blocks=b.blocks,
     )
 
@@ -490,17 +540,20 @@ class LiveIndex:
     as extract(), so call keys and layer keys are exactly the graph's."""
 
     model: Any
-    calls: list            # [(call key, operation, node, [(KerasTensor, ref)])] in run order
-    objects: dict          # layer key -> layer object
-    output_refs: list      # refs of the model outputs, in order
-    graph_mode: bool       # False: subclassed/unbuilt, only the model's outputs can be run
+    calls: list  # [(call key, operation, node, [(KerasTensor, ref)])] in run order
+    objects: dict  # layer key -> layer object
+    output_refs: list  # refs of the model outputs, in order
+    graph_mode: bool  # False: subclassed/unbuilt, only the model's outputs can be run
 
 
 def live_index(model: Any) -> LiveIndex:
     fn = _graph_of(model)
     if fn is None:
-        subs = list(model.layers) if _is_sequential(model) else list(
-            model._flatten_layers(include_self=False, recursive=False))
+        subs = (
+            list(model.layers)
+            if _is_sequential(model)
+            else list(model._flatten_layers(include_self=False, recursive=False))
+        )
         b = _Builder(live=True)
         for op in subs:
             b.layer(op, "", "")

@@ -31,10 +31,10 @@ def export_weights(index: Any, layers: list[str], path: str) -> dict:
             continue
         ws = obj.get_weights()
         counts[key] = len(ws)
-        for i, w in enumerate(ws):
+        for w in ws:
             arrays[f"{len(arrays)}"] = w
-    order = [(k, n) for k, n in counts.items()]
-    np.savez(path, **arrays)
+    order = list(counts.items())
+    np.savez(path, **arrays)  # type: ignore[arg-type]  # numpy's stub types the first **kwarg as bool
     return {"order": order}
 
 
@@ -69,8 +69,9 @@ def load_weights(path: str, order: list) -> dict:
 def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) -> dict:
     """Run the model in inference mode; save the outputs of `calls` and of the model."""
     import keras
-    from keras.src import tree
-    from keras.src.models.functional import operation_fn
+    from keras import tree
+
+    from kerasdiff.load.keras.src import operation_fn
 
     wanted = set(calls)
     saved: dict[str, np.ndarray] = {}
@@ -82,8 +83,14 @@ def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) ->
             arr = keras.ops.convert_to_numpy(v)
             sample, sampled = _sample(arr)
             saved[f"{name}__{i}"] = sample
-            rows.append({"shape": list(arr.shape), "dtype": str(arr.dtype), "sampled": sampled,
-                         "nonfinite": int(np.count_nonzero(~np.isfinite(sample)))})
+            rows.append(
+                {
+                    "shape": list(arr.shape),
+                    "dtype": str(arr.dtype),
+                    "sampled": sampled,
+                    "nonfinite": int(np.count_nonzero(~np.isfinite(sample))),
+                }
+            )
         meta[name] = rows
 
     if index.graph_mode:
@@ -102,13 +109,13 @@ def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) ->
         x = inputs[0] if len(inputs) == 1 else list(inputs)
         outputs = tree.flatten(index.model(x, training=False))
     keep("model", outputs)
-    np.savez(path, **saved)
+    np.savez(path, **saved)  # type: ignore[arg-type]  # numpy's stub types the first **kwarg as bool
     return {"meta": meta}
 
 
 def run_tasks(models: list, request_path: str) -> None:
     """Execute the parent's probe request for this worker's models; write `<request>.done`."""
-    from kerasdiff.load.extract import live_index
+    from kerasdiff.load.keras.extract import live_index
 
     with open(request_path, encoding="utf-8") as fh:
         req = json.load(fh)
@@ -130,8 +137,9 @@ def run_tasks(models: list, request_path: str) -> None:
                 results.append(export_weights(idx, task["layers"], task["path"]))
                 last_order = results[-1]["order"]
             elif op == "import":
-                src = load_weights(task["path"], task["order"] if task.get("order") is not None
-                                   else last_order)
+                src = load_weights(
+                    task["path"], task["order"] if task.get("order") is not None else last_order
+                )
                 results.append(import_weights(idx, task["map"], src))
             elif op == "record":
                 if task["inputs"] not in inputs_cache:
@@ -142,8 +150,7 @@ def run_tasks(models: list, request_path: str) -> None:
     except Exception as exc:  # noqa: BLE001 - the probe reports failure; it never breaks the diff
         import traceback
 
-        reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300],
-                 "detail": traceback.format_exc()}
+        reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300], "detail": traceback.format_exc()}
     tmp = request_path + ".done.part"
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(reply, fh)

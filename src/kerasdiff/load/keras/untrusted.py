@@ -15,34 +15,12 @@ import json
 import math
 import os
 import re
-import stat
 import zipfile
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from kerasdiff.errors import KerasdiffError
-
-MB = 1 << 20
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one run may read and allocate (flags --max-params, --max-unpacked, --max-memory)."""
-
-    max_params: int = 2_000_000_000
-    max_unpacked: int = 8192 * MB      # bytes a saved file may hold once unpacked
-    max_memory: Optional[int] = None   # bytes of address space per worker; None = default
-
-    def memory(self) -> Optional[int]:
-        """The worker address-space limit in bytes (0 = none): default 3/4 of physical RAM."""
-        if self.max_memory is not None:
-            return self.max_memory or None
-        try:
-            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):
-            return None
-        return int(total * 0.75) if total > 0 else None
-
+from kerasdiff.load.interface import MB, Limits, check_regular_file
 
 # A config this long is not a model config (a real 1,000-layer model's is a few MB).
 _MAX_CONFIG = 64 * MB
@@ -57,13 +35,50 @@ _CODE_LAYERS = {
     "TorchModuleWrapper": "unpickles a PyTorch module stored in the file",
 }
 # Functions a config may name: Keras's activations (everything else is refused).
-_ACTIVATIONS = frozenset("""
-celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh leaky_relu
-linear log_sigmoid log_softmax mish relu relu6 selu sigmoid silu soft_shrink softmax softplus
-softsign sparse_plus sparse_sigmoid sparsemax squareplus swish tanh tanh_shrink threshold
-""".split())
-_ACTIVATION_MODULES = ("keras.activations", "keras.src.activations", "keras.src.activations.activations",
-                       "builtins", "tf_keras.activations", "keras.api.activations")
+_ACTIVATIONS = frozenset(
+    [
+        "celu",
+        "elu",
+        "exponential",
+        "gelu",
+        "glu",
+        "hard_shrink",
+        "hard_sigmoid",
+        "hard_silu",
+        "hard_swish",
+        "hard_tanh",
+        "leaky_relu",
+        "linear",
+        "log_sigmoid",
+        "log_softmax",
+        "mish",
+        "relu",
+        "relu6",
+        "selu",
+        "sigmoid",
+        "silu",
+        "soft_shrink",
+        "softmax",
+        "softplus",
+        "softsign",
+        "sparse_plus",
+        "sparse_sigmoid",
+        "sparsemax",
+        "squareplus",
+        "swish",
+        "tanh",
+        "tanh_shrink",
+        "threshold",
+    ]
+)
+_ACTIVATION_MODULES = (
+    "keras.activations",
+    "keras.src.activations",
+    "keras.src.activations.activations",
+    "builtins",
+    "tf_keras.activations",
+    "keras.api.activations",
+)
 # Packages whose classes Keras itself imports while loading (library code, not the file's).
 _LIBRARY_PACKAGES = ("keras", "keras_hub", "keras_nlp", "keras_cv", "tf_keras", "tensorflow")
 # Keras 2 `TFOpLambda` layers call a TensorFlow function by name: only pure math is accepted.
@@ -74,47 +89,68 @@ _TF_OP_OK = re.compile(
     r"reduce_\w+|argmax|argmin|one_hot|cumsum|sort|argsort|broadcast_to|identity|"
     r"boolean_mask|slice|strided_slice|reverse|roll|maximum|minimum|abs|sqrt|square|exp|"
     r"where|fill|eye|norm|sign|round|floor|ceil|add|subtract|multiply|divide|pow|"
-    r"compat\.v1\.(transpose|shape|gather))$")
-
-
-def check_regular_file(path: str, shown: str) -> int:
-    """The file's size; refuses FIFOs, devices, sockets and directories (they hang or never end)."""
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise KerasdiffError(shown, f"cannot read the file: {exc.strerror or exc}",
-                             "check the path and its permissions") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise KerasdiffError(shown, "is a directory, not a model file",
-                             "give a .py script or a saved model file")
-    if not stat.S_ISREG(st.st_mode):
-        what = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
-                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
-                "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
-        raise KerasdiffError(shown, f"is {what}, not a regular file",
-                             "copy the model into a regular file and compare that")
-    if not os.access(path, os.R_OK):
-        raise KerasdiffError(shown, "cannot read the file: permission denied", "check its permissions")
-    return st.st_size
+    r"compat\.v1\.(transpose|shape|gather))$"
+)
 
 
 def _mb(n: float) -> str:
     return f"{n / MB:,.0f} MB"
 
 
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+
+
+def _is_hdf5(path: str) -> bool:
+    """HDF5 puts its signature at offset 0 or, after a user block, at 512, 1024, 2048, ..."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            off = 0
+            while off + 8 <= size:
+                fh.seek(off)
+                if fh.read(8) == _HDF5_MAGIC:
+                    return True
+                off = 512 if off == 0 else off * 2
+    except OSError:
+        return False
+    return False
+
+
 def check_saved(path: str, shown: str, limits: Limits = Limits()) -> None:
-    """Refuse a saved model that carries code, is too big, or asks for too many parameters."""
+    """Refuse a saved model that is not one, carries code, is too big, or asks for too many
+    parameters; precise messages for garbage instead of a loader stack trace."""
     lower = path.lower()
     size = check_regular_file(path, shown)
     if size > limits.max_unpacked:
-        raise KerasdiffError(shown, f"is {_mb(size)}, above the --max-unpacked limit of "
-                             f"{_mb(limits.max_unpacked)}", "raise --max-unpacked if it is a real model")
+        raise KerasdiffError(
+            shown,
+            f"is {_mb(size)}, above the --max-unpacked limit of {_mb(limits.max_unpacked)}",
+            "raise --max-unpacked if it is a real model",
+        )
     if lower.endswith(".keras"):
+        if not zipfile.is_zipfile(path):
+            raise KerasdiffError(
+                shown,
+                "is not a .keras archive (not a zip file)",
+                "re-save it with model.save('model.keras'), or check the download",
+            )
         config = _archive_config(path, shown, limits)
     elif lower.endswith((".h5", ".hdf5")):
+        if not _is_hdf5(path):
+            raise KerasdiffError(
+                shown,
+                "is not an HDF5 file (wrong file signature)",
+                "re-save it with model.save('model.h5'), or check the download",
+            )
         config = _hdf5_config(path, shown, limits)
     else:
         config = _json_config(path, shown)
+        if not (isinstance(config, dict) and "class_name" in config and "config" in config):
+            raise KerasdiffError(
+                shown,
+                "is JSON but not a Keras model config (no top-level 'class_name' and 'config')",
+                "give the text of model.to_json()",
+            )
     if config is None:
         return  # an HDF5 file of weights only: Keras says what it lacks
     scan_config(config, shown, limits)
@@ -125,32 +161,47 @@ def _archive_config(path: str, shown: str, limits: Limits) -> Any:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             if len(infos) > _MAX_ENTRIES:
-                raise KerasdiffError(shown, f"is an archive of {len(infos):,} entries, not a model",
-                                     "give a file written by model.save('model.keras')")
+                raise KerasdiffError(
+                    shown,
+                    f"is an archive of {len(infos):,} entries, not a model",
+                    "give a file written by model.save('model.keras')",
+                )
             total = 0
             for info in infos:
                 name = info.filename
                 parts = name.replace("\\", "/").split("/")
                 if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
-                    raise KerasdiffError(shown, f"holds an entry that points outside the archive "
-                                         f"({name!r})", "re-save the model; this is not a Keras file")
+                    raise KerasdiffError(
+                        shown,
+                        f"holds an entry that points outside the archive ({name!r})",
+                        "re-save the model; this is not a Keras file",
+                    )
                 total += info.file_size
             if total > limits.max_unpacked:
-                raise KerasdiffError(shown, f"unpacks to {_mb(total)}, above the --max-unpacked "
-                                     f"limit of {_mb(limits.max_unpacked)}",
-                                     "raise --max-unpacked if it is a real model")
+                raise KerasdiffError(
+                    shown,
+                    f"unpacks to {_mb(total)}, above the --max-unpacked limit of {_mb(limits.max_unpacked)}",
+                    "raise --max-unpacked if it is a real model",
+                )
             info = zf.getinfo("config.json")
             if info.file_size > _MAX_CONFIG:
-                raise KerasdiffError(shown, f"has a config.json of {_mb(info.file_size)}, not a model "
-                                     "config", "give a file written by model.save('model.keras')")
+                raise KerasdiffError(
+                    shown,
+                    f"has a config.json of {_mb(info.file_size)}, not a model config",
+                    "give a file written by model.save('model.keras')",
+                )
             # zipfile never returns more bytes than the entry declares, so this read is bounded.
             text = zf.read("config.json")
     except KeyError:
-        raise KerasdiffError(shown, "is a zip file but not a Keras model (no config.json inside)",
-                             "give a file written by model.save('model.keras')") from None
+        raise KerasdiffError(
+            shown,
+            "is a zip file but not a Keras model (no config.json inside)",
+            "give a file written by model.save('model.keras')",
+        ) from None
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-        raise KerasdiffError(shown, f"is a damaged .keras archive: {exc}",
-                             "re-save it with model.save('model.keras')") from None
+        raise KerasdiffError(
+            shown, f"is a damaged .keras archive: {exc}", "re-save it with model.save('model.keras')"
+        ) from None
     return _parse_json(text, shown, "config.json")
 
 
@@ -158,11 +209,11 @@ def _hdf5_config(path: str, shown: str, limits: Limits) -> Any:
     try:
         import h5py
     except ImportError:  # pragma: no cover - h5py comes with Keras
-        raise KerasdiffError(shown, "cannot check an HDF5 file without h5py",
-                             "pip install h5py") from None
+        raise KerasdiffError(shown, "cannot check an HDF5 file without h5py", "pip install h5py") from None
     total = 0
     try:
         with h5py.File(path, "r") as fh:
+
             def visit(name: str, obj: Any) -> None:
                 nonlocal total
                 if isinstance(obj, h5py.Dataset):
@@ -171,11 +222,15 @@ def _hdf5_config(path: str, shown: str, limits: Limits) -> Any:
             fh.visititems(visit)
             raw = fh.attrs.get("model_config")
     except OSError as exc:
-        raise KerasdiffError(shown, f"is a damaged HDF5 file: {exc}",
-                             "re-save it with model.save('model.h5')") from None
+        raise KerasdiffError(
+            shown, f"is a damaged HDF5 file: {exc}", "re-save it with model.save('model.h5')"
+        ) from None
     if total > limits.max_unpacked:
-        raise KerasdiffError(shown, f"holds {_mb(total)} of arrays, above the --max-unpacked limit "
-                             f"of {_mb(limits.max_unpacked)}", "raise --max-unpacked if it is a real model")
+        raise KerasdiffError(
+            shown,
+            f"holds {_mb(total)} of arrays, above the --max-unpacked limit of {_mb(limits.max_unpacked)}",
+            "raise --max-unpacked if it is a real model",
+        )
     if raw is None:
         return None
     if isinstance(raw, bytes):
@@ -187,9 +242,15 @@ def _json_config(path: str, shown: str) -> Any:
     with open(path, "rb") as fh:
         text = fh.read(_MAX_CONFIG + 1)
     if len(text) > _MAX_CONFIG:
-        raise KerasdiffError(shown, f"is over {_mb(_MAX_CONFIG)} of JSON, not a model config",
-                             "give the text of model.to_json()")
-    return _parse_json(text, shown, "JSON")
+        raise KerasdiffError(
+            shown,
+            f"is over {_mb(_MAX_CONFIG)} of JSON, not a model config",
+            "give the text of model.to_json()",
+        )
+    try:
+        return json.loads(text.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise KerasdiffError(shown, f"is not valid JSON: {exc}", "give the text of model.to_json()") from None
 
 
 def _parse_json(text: Any, shown: str, what: str) -> Any:
@@ -198,8 +259,11 @@ def _parse_json(text: Any, shown: str, what: str) -> Any:
             text = text.decode("utf-8-sig")
         return json.loads(text)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise KerasdiffError(shown, f"has an unreadable {what}: {str(exc)[:120]}",
-                             "re-save the model; this is not a Keras file") from None
+        raise KerasdiffError(
+            shown,
+            f"has an unreadable {what}: {str(exc)[:120]}",
+            "re-save the model; this is not a Keras file",
+        ) from None
 
 
 # --------------------------------------------------------------------------- the config walk
@@ -215,8 +279,11 @@ class _Where:
 
 
 def _is_layer(d: dict) -> bool:
-    return isinstance(d.get("class_name"), str) and isinstance(d.get("config"), dict) and (
-        "name" in d["config"] or "name" in d)
+    return (
+        isinstance(d.get("class_name"), str)
+        and isinstance(d.get("config"), dict)
+        and ("name" in d["config"] or "name" in d)
+    )
 
 
 def _layer_name(d: dict) -> str:
@@ -250,8 +317,11 @@ def _walk(node: Any, where: Optional[_Where], depth: int = 0) -> Iterator[tuple[
 
 
 def _refuse(shown: str, where: Optional[_Where], what: str) -> KerasdiffError:
-    return KerasdiffError(shown, f"{where or 'the model'} {what}; kerasdiff never runs code from a "
-                          "saved file", "compare the script that builds the model instead")
+    return KerasdiffError(
+        shown,
+        f"{where or 'the model'} {what}; kerasdiff never runs code from a saved file",
+        "compare the script that builds the model instead",
+    )
 
 
 def scan_config(config: Any, shown: str, limits: Limits = Limits()) -> None:
@@ -262,15 +332,19 @@ def scan_config(config: Any, shown: str, limits: Limits = Limits()) -> None:
         for where, key, d in _walk(config, None):
             _check_entry(shown, where, key, d)
     except ValueError as exc:
-        raise KerasdiffError(shown, f"has an unusable config: {exc}",
-                             "re-save the model; this is not a Keras file") from None
+        raise KerasdiffError(
+            shown, f"has an unusable config: {exc}", "re-save the model; this is not a Keras file"
+        ) from None
     layers = estimate_params(config)
     total = sum(n for _, _, n in layers)
     if total > limits.max_params:
         name, cls, n = max(layers, key=lambda t: t[2])
-        raise KerasdiffError(shown, f"asks for about {total:,} parameters (layer '{name}' ({cls}) "
-                             f"alone {n:,}), above the --max-params limit of {limits.max_params:,}",
-                             "raise --max-params if it is a real model")
+        raise KerasdiffError(
+            shown,
+            f"asks for about {total:,} parameters (layer '{name}' ({cls}) "
+            f"alone {n:,}), above the --max-params limit of {limits.max_params:,}",
+            "raise --max-params if it is a real model",
+        )
 
 
 def _check_entry(shown: str, where: Optional[_Where], key: str, d: dict) -> None:
@@ -286,9 +360,12 @@ def _check_entry(shown: str, where: Optional[_Where], key: str, d: dict) -> None
         name = d.get("config")
         # Keras looks a function up by `registered_name` or by `config`: both must be harmless.
         reg = d.get("registered_name")
-        ok = (isinstance(name, str) and name in _ACTIVATIONS
-              and (reg in (None, "function") or reg in _ACTIVATIONS)
-              and (module is None or module in _ACTIVATION_MODULES))
+        ok = (
+            isinstance(name, str)
+            and name in _ACTIVATIONS
+            and (reg in (None, "function") or reg in _ACTIVATIONS)
+            and (module is None or module in _ACTIVATION_MODULES)
+        )
         if not ok:
             fn = f"{module}.{name}" if module else str(name)
             raise _refuse(shown, where, f"names the function {fn} in '{key}'")
@@ -298,9 +375,12 @@ def _check_entry(shown: str, where: Optional[_Where], key: str, d: dict) -> None
         if not _TF_OP_OK.fullmatch(fn):
             raise _refuse(shown, _Where(_layer_name(d), cls), f"calls tf.{fn}, which is not pure math")
     if isinstance(module, str) and module and _package(module) not in _LIBRARY_PACKAGES:
-        raise KerasdiffError(shown, f"{where or 'the model'} uses the class {cls} from the module "
-                             f"{module}, which is not part of Keras",
-                             "compare the script that builds the model instead")
+        raise KerasdiffError(
+            shown,
+            f"{where or 'the model'} uses the class {cls} from the module "
+            f"{module}, which is not part of Keras",
+            "compare the script that builds the model instead",
+        )
 
 
 # --------------------------------------------------------------------------- parameter estimate
@@ -353,7 +433,9 @@ def _layer_params(cls: str, cfg: dict, n_in: Optional[int]) -> tuple[int, Option
     if cls.startswith(("Conv", "SeparableConv", "DepthwiseConv")) and "LSTM" not in cls:
         k = _prod(cfg.get("kernel_size"))
         if cls.startswith("DepthwiseConv"):
-            return k * i * max(1, _int(cfg.get("depth_multiplier"))), i * max(1, _int(cfg.get("depth_multiplier")))
+            return k * i * max(1, _int(cfg.get("depth_multiplier"))), i * max(
+                1, _int(cfg.get("depth_multiplier"))
+            )
         return k * i * filters + filters, filters or n_in
     gates = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1, "ConvLSTM1D": 4, "ConvLSTM2D": 4, "ConvLSTM3D": 4}
     if cls in gates:
@@ -411,4 +493,4 @@ def estimate_params(config: dict) -> list[tuple[str, str, int]]:
     return out
 
 
-__all__ = ["Limits", "check_regular_file", "check_saved", "scan_config", "estimate_params", "MB"]
+__all__ = ["check_saved", "scan_config", "estimate_params"]

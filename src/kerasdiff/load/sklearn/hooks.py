@@ -1,4 +1,4 @@
-"""scikit-learn MLPs in user scripts: recognise them, intercept their fit, turn them into graphs."""
+"""scikit-learn MLPs in user scripts: recognise them, intercept their fit, record where they were built."""
 
 from __future__ import annotations
 
@@ -36,8 +36,9 @@ def is_other_estimator(obj: Any) -> bool:
     if not _sklearn_loaded() or isinstance(obj, type):
         return False
     mod = type(obj).__module__ or ""
-    return mod.startswith("sklearn.") and hasattr(obj, "fit") and hasattr(obj, "get_params") \
-        and not is_mlp(obj)
+    return (
+        mod.startswith("sklearn.") and hasattr(obj, "fit") and hasattr(obj, "get_params") and not is_mlp(obj)
+    )
 
 
 def final_mlp(obj: Any) -> Any:
@@ -52,8 +53,13 @@ def _y_kind(y: Any) -> Optional[str]:
         kind = type_of_target(y)
     except Exception:  # noqa: BLE001
         return None
-    return {"continuous": "continuous", "continuous-multioutput": "continuous", "binary": "binary",
-            "multiclass": "multiclass", "multilabel-indicator": "multilabel"}.get(kind)
+    return {
+        "continuous": "continuous",
+        "continuous-multioutput": "continuous",
+        "binary": "binary",
+        "multiclass": "multiclass",
+        "multilabel-indicator": "multilabel",
+    }.get(kind)
 
 
 def _n_classes(y: Any) -> Optional[int]:
@@ -121,7 +127,7 @@ def install(script_source: str, run_fit: bool, origin: Callable[[], Optional[str
             if made is not None:
                 made[id(self)] = (_STATE.get("origin") or (lambda: None))()
 
-        cls.__init__ = init  # type: ignore[method-assign]
+        cls.__init__ = init
 
 
 def stop() -> None:
@@ -136,29 +142,3 @@ def constructed_at(est: Any) -> Optional[str]:
 def recorded_fit(est: Any) -> Optional[dict]:
     fits = _STATE.get("fits") or {}
     return fits.get(id(final_mlp(est)))
-
-
-def to_graph(est: Any, spec: str, name: str, fit: Optional[dict], origin: Optional[str] = None) -> Any:
-    """facts -> plan -> neutral graph (see docs/sklearn.md)."""
-    from kerasdiff import sklearn_semantics as sem
-
-    facts = sem.facts_from_estimator(est, fit=fit, origin=origin or (fit or {}).get("origin"))
-    plan = sem.keras_plan(facts)
-    return sem.plan_to_graph(plan, spec, name)
-
-
-def complete_with(graph: Any, other: Any) -> Any:
-    """An sklearn graph whose input width is unknown takes it from the Keras side (and says so)."""
-    if graph.framework != "sklearn" or other.framework == "sklearn":
-        return graph
-    facts = (graph.recipe or {}).get("sklearn") or {}
-    if facts.get("n_features") is not None or not other.inputs:
-        return graph
-    shape = other.inputs[0].shape
-    if not shape or shape[-1] is None:
-        return graph
-    from kerasdiff import sklearn_semantics as sem
-
-    facts = {**facts, "n_features": int(shape[-1]), "n_features_source": "keras"}
-    plan = sem.keras_plan(facts)
-    return sem.plan_to_graph(plan, graph.spec, graph.name)

@@ -1,0 +1,172 @@
+"""Keras hooks while a script runs: layers and operations remember the user line that built them,
+compile/fit/seeding are recorded (kerasdiff.load.keras.recipe), fit/evaluate/predict do not train,
+and nothing is saved (save, save_weights, export, SavedModel, checkpoints)."""
+
+from __future__ import annotations
+
+import collections
+from typing import Any
+
+from kerasdiff.load.keras import recipe as _recipe
+from kerasdiff.load.keras.recipe import Recorder
+from kerasdiff.load.script import is_user_file, user_origin
+
+
+def _x_len(args: tuple, kwargs: dict) -> int:
+    x: Any = args[0] if args else kwargs.get("x")
+    try:
+        while isinstance(x, (list, tuple)) and x:
+            x = x[0]
+        if isinstance(x, dict) and x:
+            x = next(iter(x.values()))
+        return int(len(x))
+    except Exception:  # noqa: BLE001 - datasets/generators have no len: one row is enough
+        return 1
+
+
+def _fake_predict(model: Any, args: tuple, kwargs: dict) -> Any:
+    import numpy as np
+
+    n = _x_len(args, kwargs)
+    outs = []
+    for t in getattr(model, "outputs", None) or []:
+        shape = tuple(d if d is not None else 1 for d in t.shape[1:])
+        outs.append(np.zeros((n,) + shape, dtype="float32"))
+    if not outs:
+        return np.zeros((n, 1), dtype="float32")
+    return outs[0] if len(outs) == 1 else outs
+
+
+# The hooks are installed once per process and read this state, so every load (also several
+# in-process loads in tests) records into its own Recorder.
+_STATE: dict = {"recorder": None, "run_fit": False, "origins": False}
+
+
+def _n_results(model: Any) -> int:
+    """How many numbers evaluate() returns: the loss plus one per compiled metric."""
+    n = 1
+    recorder = _STATE["recorder"]
+    records = recorder.compiles.get(id(model), []) if recorder is not None else []
+    for rec in records[-1:]:
+        for key in ("metrics", "weighted_metrics"):
+            m = rec["args"].get(key)
+            if isinstance(m, dict):
+                m = [x for v in m.values() for x in (v if isinstance(v, list) else [v])]
+            if isinstance(m, list):
+                n += len(m)
+            elif m:
+                n += 1
+    return n
+
+
+def install_hooks(recorder: Recorder, run_fit: bool) -> None:
+    """Patch keras so layers remember where they were built and models do not train."""
+    import keras
+
+    _STATE.update(recorder=recorder, run_fit=run_fit, origins=True)
+    _recipe.install_seed_hooks(_STATE, lambda f: is_user_file(f.f_code.co_filename), lambda: user_origin())
+    _recipe.install_optimizer_guard(_STATE)
+    layer_cls = keras.layers.Layer
+    if getattr(layer_cls.__init__, "_kerasdiff", False):
+        return
+    orig_init = layer_cls.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        d = self.__dict__
+        if _STATE["origins"] and "_kd_origin" not in d:
+            d["_kd_origin"] = user_origin()
+            d["_kd_user_named"] = kwargs.get("name") is not None
+        orig_init(self, *args, **kwargs)
+
+    __init__._kerasdiff = True  # type: ignore[attr-defined]
+    layer_cls.__init__ = __init__
+    # Plain keras.ops calls in a functional graph (`x / 255.0`) are Operations, not Layers.
+    from keras import Operation
+
+    orig_op_init = Operation.__init__
+
+    def op_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        d = self.__dict__
+        if _STATE["origins"] and "_kd_origin" not in d:
+            d["_kd_origin"] = user_origin()
+        orig_op_init(self, *args, **kwargs)
+
+    Operation.__init__ = op_init
+
+    model_cls = keras.Model
+    orig_compile = model_cls.compile
+
+    def compile(self: Any, *args: Any, **kwargs: Any) -> Any:
+        recorder = _STATE["recorder"]
+        if recorder is not None:
+            # Read the optimizer (iterations, built) BEFORE the real compile touches it.
+            _recipe.record_compile(recorder, orig_compile, self, args, kwargs, user_origin())
+        return orig_compile(self, *args, **kwargs)
+
+    model_cls.compile = compile
+
+    def make(method: str, real: Any) -> Any:
+        def fake(self: Any, *args: Any, **kwargs: Any) -> Any:
+            recorder = _STATE["recorder"]
+            if recorder is not None and method == "fit":
+                _recipe.record_fit(recorder, real, self, args, kwargs, user_origin())
+            if _STATE["run_fit"] or recorder is None:
+                return real(self, *args, **kwargs)
+            if method == "fit":
+                # Scripts read history.history['loss'][-1]: any key answers one zero.
+                h = keras.callbacks.History()
+                h.history = collections.defaultdict(lambda: [0.0])
+                h.epoch = []
+                h.set_model(self)
+                return h
+            if method in ("predict", "predict_on_batch"):
+                return _fake_predict(self, args, kwargs)
+            n = _n_results(self)
+            if kwargs.get("return_dict"):
+                return collections.defaultdict(float, loss=0.0)
+            return 0.0 if n == 1 else [0.0] * n
+
+        fake.__name__ = method
+        fake.__doc__ = getattr(real, "__doc__", None)
+        return fake
+
+    for method in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"):
+        setattr(model_cls, method, make(method, getattr(model_cls, method)))
+
+    # Nothing trained, so saving would overwrite the user's trained files with fresh weights.
+    def no_save(real: Any) -> Any:
+        def save(*args: Any, **kwargs: Any) -> Any:
+            if _STATE["run_fit"] or _STATE["recorder"] is None:
+                return real(*args, **kwargs)
+            return None
+
+        save.__name__ = getattr(real, "__name__", "save")
+        return save
+
+    for method in ("save", "save_weights", "export"):
+        if hasattr(model_cls, method):
+            setattr(model_cls, method, no_save(getattr(model_cls, method)))
+    for mod in (keras.saving, keras.models):
+        if hasattr(mod, "save_model"):
+            mod.save_model = no_save(mod.save_model)
+    # SavedModel and checkpoint writers reach the disk without Model.save.
+    import tensorflow as tf
+
+    for owner, attr in (
+        (tf.saved_model, "save"),
+        (tf.train.Checkpoint, "save"),
+        (tf.train.Checkpoint, "write"),
+        (getattr(keras, "export", None), "ExportArchive"),
+    ):
+        if owner is None or not hasattr(owner, attr):
+            continue
+        if attr == "ExportArchive":
+            archive = getattr(owner, attr)
+            archive.write_out = no_save(archive.write_out)
+        else:
+            setattr(owner, attr, no_save(getattr(owner, attr)))
+
+
+def stop_hooks() -> None:
+    """After a load: layers built later (saved files, tests) get no origin; models train again."""
+    _STATE.update(recorder=None, origins=False)
