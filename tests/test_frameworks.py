@@ -216,4 +216,18 @@ def test_port_mistakes_are_one_finding_per_code_with_per_layer_rows():
     assert kd403[0].to_dict()["related"] == ["KD111"]
     # the synthetic callbacks standing for sklearn's tol stop are never reported as KD342
     assert not any(f.code == "KD342" and "Sklearn" in f.a_path for f in found)
-    assert "KD405" in [f.code for f in found]
+    kd405 = next(f for f in found if f.code == "KD405")
+    # like the other semantic findings, it names its training-config counterpart
+    assert kd405.related == ("KD342",) and kd405.details[0][2] == "callbacks"
+    assert "no callbacks" in kd405.details[0][4]
+
+
+def test_unfitted_estimator_takes_its_output_width_from_the_other_model():
+    g = sk_graph(n_features=None, n_features_source=None, n_outputs=None)
+    k = keras_like(sk_graph())
+    found = compare_graphs(g, k).findings
+    assert not [f for f in found if f.attribute == "units"], [f.message for f in found]
+    kd410 = next(f for f in found if f.code == "KD410")
+    assert "output width 1" in kd410.message and "input width 3" in kd410.message
+    kd403 = [f for f in found if f.code == "KD403"]
+    assert not kd403 or "?" not in kd403[0].message

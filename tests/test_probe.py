@@ -131,3 +131,12 @@ def test_unexplained_divergence_becomes_kd501_and_explained_does_not():
     hidden = compare_graphs(mlp(), mlp(), probe=diverged, ignore=["KD501"])
     assert hidden.findings == () and hidden.ignored == 1
     assert compare_graphs(mlp(), mlp(), probe=probe.not_run("x")).findings == ()
+
+
+def test_mask_inputs_get_a_padding_pattern_and_say_so():
+    g = chain(dense("d", 2, "linear", 6), input_shape=(None, 6))
+    g = replace(g, inputs=(replace(g.inputs[0], name="padding_mask", dtype="int32"),))
+    arrays, desc = probe.make_inputs(g)
+    m = arrays[0]
+    assert set(np.unique(m)) == {0, 1} and m[0].all() and not m[1, -1] and m[1, 0]
+    assert desc[0]["values"].startswith("a padding mask")

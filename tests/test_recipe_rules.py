@@ -201,3 +201,12 @@ def test_training_section_in_text_and_paths_in_json():
     assert "Training (compile, fit, seeds)" in text and "KD341" in text
     doc = json.loads(render(report, Format.JSON))
     assert doc["findings"][0]["a_path"] == "fit.batch_size"
+
+
+def test_a_warning_that_fits_every_pair_ranks_after_the_specific_ones():
+    from graphs import chain, dense
+
+    big = chain(dense("d0", 4, "relu", 4), dense("d1", 1, "linear", 4))
+    a = replace(big, recipe=recipe(seeds=[], run="1:/x/a.py"), spec="a.py")
+    b = replace(big, recipe=recipe(seeds=[], run="2:/x/b.py", compile__metrics=[["mse"]]), spec="b.py")
+    assert [f.code for f in diff_graphs(a, b)] == ["KD331", "KD352"]

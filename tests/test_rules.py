@@ -294,3 +294,23 @@ def test_missing_batchnorm_between_layer_and_its_activation_is_one_finding():
     assert f.a_path == "bn" and "between conv and its relu" in f.message and "16 params" in f.message
     back = diff_graphs(b, a)
     assert [g.code for g in back] == ["KD162"] and back[0].b_path == "bn"
+
+
+def test_two_swapped_neighbours_are_one_order_finding_not_two_type_changes():
+    bn = layer("bn", "BatchNormalization", (None, 8), 32, epsilon=0.001)
+    do = layer("do", "Dropout", (None, 8), rate=0.5)
+    a = chain(dense("d", 8, "relu"), bn, do, dense("out", 1, "linear", 8))
+    b = chain(dense("d", 8, "relu"), do, bn, dense("out", 1, "linear", 8))
+    found = diff_graphs(a, b)
+    assert [f.code for f in found] == ["KD173"], [f.message for f in found]
+    f = found[0]
+    assert (f.a_value, f.b_value) == ("BatchNormalization before Dropout", "BatchNormalization after Dropout")
+    assert "A applies BatchNormalization" in f.message
+    # Dense moved across its Dropout (shapes change, so the alignment shows a gap on each side)
+    a2 = chain(
+        dense("d", 16, "relu", 3), layer("do", "Dropout", (None, 16), rate=0.3), dense("out", 1, "linear", 16)
+    )
+    b2 = chain(
+        layer("do", "Dropout", (None, 3), rate=0.3), dense("d", 16, "relu", 3), dense("out", 1, "linear", 16)
+    )
+    assert [f.code for f in diff_graphs(a2, b2)] == ["KD173"]

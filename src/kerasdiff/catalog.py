@@ -171,6 +171,20 @@ RULES: tuple[Rule, ...] = (
         absorbed_by="KD403",
     ),
     Rule(
+        "KD113",
+        "initializer",
+        "error",
+        "Initializer object shared between layers",
+        "One side passes the same initializer object (`init = GlorotUniform(); Dense(..., "
+        "kernel_initializer=init)` twice) to several layers, the other gives each layer its own.",
+        "A Keras 3 initializer object draws with a fixed seed, so it returns the same values on "
+        "every call: the layers sharing it start from identical weights, which breaks the symmetry "
+        "training relies on; the configs look identical.",
+        "Create one initializer per layer (`kernel_initializer=keras.initializers.{init}()` inside "
+        "each layer, or its name as a string) on the side that shares one.",
+        "init = GlorotUniform(); Dense(8, kernel_initializer=init); Dense(8, kernel_initializer=init)",
+    ),
+    Rule(
         "KD121",
         "regularizer",
         "error",
@@ -251,6 +265,19 @@ RULES: tuple[Rule, ...] = (
         groupable=True,
     ),
     Rule(
+        "KD153",
+        "layer-type",
+        "warning",
+        "Layer settings could not be read",
+        "A matched layer's get_config() raises and kerasdiff recorded nothing else about it (no "
+        "constructor arguments, no plain public attributes), so its settings were not compared.",
+        "Two layers of the same class can still be configured differently; kerasdiff cannot tell, "
+        "so equal results are not guaranteed where it reports no difference.",
+        "Give {b_path}'s class a get_config() that returns its constructor arguments (or build it "
+        "from plain arguments), and run `--probe` to compare what the layers compute.",
+        "class Block(Layer) whose get_config() raises NotImplementedError",
+    ),
+    Rule(
         "KD161",
         "missing-layer",
         "error",
@@ -304,6 +331,22 @@ RULES: tuple[Rule, ...] = (
         "Losses and metrics are applied per output; a missing or reordered output trains something else.",
         "Give B the same outputs, in the same order, as A: {a_value}.",
         "Model(x, [age, income]) vs Model(x, [income, age])",
+    ),
+    Rule(
+        "KD173",
+        "topology",
+        "error",
+        "Layer order differs",
+        "Two adjacent layers are applied in the other order: A applies one before its neighbour, "
+        "B after it (Dropout before instead of after a Dense, BatchNormalization after instead of "
+        "before a Dropout).",
+        "The layers are the same but the function is not: each one now sees the other's output "
+        "(dropout on the inputs vs on the outputs of a Dense, normalizing before or after).",
+        "Apply {first} and {second} in the same order on both sides: in B, move the {first} to "
+        "the other side of its {second} as in A (or change A if B is intended).",
+        "Dense(8) -> Dropout(0.5) vs Dropout(0.5) -> Dense(8)",
+        groupable=True,
+        structural=True,
     ),
     Rule(
         "KD181",
@@ -563,6 +606,8 @@ RULES: tuple[Rule, ...] = (
         "small gaps in the numbers may be just noise.",
         "Call `keras.utils.set_random_seed(SEED)` at the top of both scripts before building.",
         "no set_random_seed in either script",
+        # Fits almost every pair: specific warnings (different metrics, seeds) come first.
+        weight=-10,
     ),
     Rule(
         "KD401",
@@ -675,8 +720,9 @@ RULES: tuple[Rule, ...] = (
         "KD410",
         "framework-semantics",
         "info",
-        "Input width taken from the other model",
-        "The estimator was never fitted in the script, so its input width was taken from the Keras model.",
+        "Input and output widths taken from the other model",
+        "The estimator was never fitted in the script, so its input width (and, when its targets are "
+        "unknown, its output width) was taken from the Keras model.",
         "Nothing differs because of it; it is how the layer shapes were completed.",
         "Fit the estimator (or call fit in the script) to compare real shapes.",
         "MLPRegressor() with no fit() call",

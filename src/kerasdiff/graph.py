@@ -48,6 +48,9 @@ class Layer:
     inner: Optional[Graph] = None  # the wrapped layer/model of TimeDistributed, Bidirectional...
     folded: str = ""  # "Activation" when a following Activation layer was folded in
     code: Optional[str] = None  # custom (non-Keras) layer class: hash of its source, else None
+    # Settings whose object is the very one another layer of the model uses: (attribute, token);
+    # layers sharing a token share the object (one initializer instance passed to several layers).
+    shares: tuple[tuple[str, str], ...] = ()
 
     @property
     def path(self) -> str:
@@ -174,6 +177,7 @@ def _graph_from(d: dict) -> Graph:
             inner=_graph_from(l["inner"]) if l.get("inner") else None,
             folded=l.get("folded", ""),
             code=l.get("code"),
+            shares=tuple((str(a), str(t)) for a, t in l.get("shares", ())),
         )
         for l in d.get("layers", ())
     )

@@ -107,16 +107,23 @@ def is_user_file(filename: str) -> bool:
     return hit
 
 
+def origin_of(frame: Optional[FrameType]) -> Optional[str]:
+    """file:line of a frame, if it is the user's code."""
+    if frame is None or not is_user_file(frame.f_code.co_filename):
+        return None
+    fn = frame.f_code.co_filename
+    rel = os.path.relpath(fn, _CWD)
+    if rel.startswith(".." + os.sep + ".."):
+        rel = fn
+    return f"{rel}:{frame.f_lineno}"
+
+
 def user_origin() -> Optional[str]:
     """file:line of the innermost stack frame that belongs to the user's code."""
     frame: Optional[FrameType] = sys._getframe(2)
     while frame is not None:
-        fn = frame.f_code.co_filename
-        if is_user_file(fn):
-            rel = os.path.relpath(fn, _CWD)
-            if rel.startswith(".." + os.sep + ".."):
-                rel = fn
-            return f"{rel}:{frame.f_lineno}"
+        if is_user_file(frame.f_code.co_filename):
+            return origin_of(frame)
         frame = frame.f_back
     return None
 
@@ -339,6 +346,45 @@ def _labels(active: tuple) -> str:
     return " or ".join(fw.label for fw in active) or "a model"
 
 
+def _top_models(found: dict, active: tuple) -> list[tuple[str, Any]]:
+    """The module-level models that are not part of another one: not nested in it, and not made
+    of a strict subset of its layers (`base = applications.X(include_top=False)` followed by
+    `model = keras.Model(base.input, head(base.output))` is one model: `model`)."""
+    unique: dict[int, tuple[str, Any]] = {}
+    for k, v in found.items():
+        unique.setdefault(id(v), (k, v))
+    parts: set[int] = set()
+    members: dict[int, set[int]] = {}
+    for i, (_, m) in unique.items():
+        fw = _framework_of(m, active)
+        if fw is not None:
+            parts |= fw.parts(m)
+            members[i] = fw.parts(m)
+    tops = []
+    for i, (k, v) in unique.items():
+        if i in parts:
+            continue
+        mine = members.get(i) or set()
+        if mine and any(j != i and mine < other for j, other in members.items()):
+            continue
+        tops.append((k, v))
+    return tops
+
+
+def _same_structure(x: Any, y: Any, active: tuple) -> bool:
+    """Would kerasdiff find nothing above info between these two models?"""
+    fx, fy = _framework_of(x, active), _framework_of(y, active)
+    if fx is None or fx is not fy:
+        return False
+    from kerasdiff.engine import compare_graphs
+
+    try:
+        report = compare_graphs(fx.extract(x, "", "a", None), fy.extract(y, "", "b", None), fail_on="warning")
+    except Exception:  # noqa: BLE001 - cannot tell: treat as different (the user names one)
+        return False
+    return report.equivalent
+
+
 def discover(
     module: Any, shown: str, name: Optional[str], path: Optional[str] = None, active: Optional[tuple] = None
 ) -> tuple[str, Any]:
@@ -373,19 +419,22 @@ def discover(
             f"'{name}' is {a_word(type(obj).__name__)}, not {_labels(active)} or a function returning one",
             f"models in the script: {avail}" if avail else "name a model variable or a zero-argument builder",
         )
+    tops = _top_models(found, active)
     for b in BUILDER_NAMES:
         fn = getattr(module, b, None)
         if callable(fn) and _framework_of(fn, active) is None:
-            return b, _call_builder(path, shown, b, fn, active)
-    unique: dict[int, tuple[str, Any]] = {}
-    for k, v in found.items():
-        unique.setdefault(id(v), (k, v))
-    parts: set[int] = set()
-    for _, m in unique.values():
-        fw = _framework_of(m, active)
-        if fw is not None:
-            parts |= fw.parts(m)
-    tops = [(k, v) for i, (k, v) in unique.items() if i not in parts]
+            built = _call_builder(path, shown, b, fn, active)
+            # A builder AND module-level models that are something else: never pick silently.
+            others = [k for k, v in tops if v is not built and not _same_structure(built, v, active)]
+            if others:
+                listing = " ".join(f"{shown}:{k}" for k in [b, *others])
+                raise KerasdiffError(
+                    shown,
+                    f"{b}() and the module-level model(s) {', '.join(others)} build different "
+                    f"models, which one? {listing}",
+                    "name one as FILE.py:NAME",
+                )
+            return b, built
     if len(tops) == 1:
         return tops[0]
     if not tops:

@@ -81,8 +81,26 @@ def _index_bound(g: Graph, i: int) -> Optional[int]:
     return min(bounds) if bounds else None
 
 
+def _is_mask(g: Graph, i: int) -> bool:
+    """A mask input: named so (padding_mask, attention_mask), or fed to layers only as `mask=`
+    (the graph keeps masks out of the data flow, so no call consumes it)."""
+    if "mask" in g.inputs[i].name.lower():
+        return True
+    ref = f"in:{i}"
+    return bool(g.calls) and not any(ref in c.inputs for c in g.calls)
+
+
+def _padding_mask(shape: tuple, dt: np.dtype) -> np.ndarray:
+    """1 everywhere, the 2nd sequence 0 over its last quarter (where token inputs are padded)."""
+    arr = np.ones(shape, dtype=dt)
+    if len(shape) >= 2 and shape[0] >= 2 and shape[1] >= 4:
+        arr[1, -(shape[1] // 4) :] = 0
+    return arr
+
+
 def make_inputs(g: Graph, seed: int = SEED) -> tuple[list, list]:
-    """Seeded inputs from the input specs: floats ~ N(0, 1), integers in [0, n), booleans."""
+    """Seeded inputs from the input specs: floats ~ N(0, 1), integers in [0, n), booleans, and
+    padding masks (1s, the 2nd sequence 0 at the end) for mask inputs."""
     rng = np.random.default_rng(seed)
     arrays, desc = [], []
     for i, spec in enumerate(g.inputs):
@@ -92,7 +110,9 @@ def make_inputs(g: Graph, seed: int = SEED) -> tuple[list, list]:
         dt = np.dtype(spec.dtype) if spec.dtype not in ("string", "str") else None
         if dt is None or dt.kind in "USO":
             raise ValueError(f"input {i} ({spec.name}) is a {spec.dtype} input")
-        if dt.kind == "f":
+        if _is_mask(g, i) and dt.kind in "fiub":
+            arr, how = _padding_mask(shape, dt), "a padding mask: 1, the 2nd sequence 0 over its last quarter"
+        elif dt.kind == "f":
             arr, how = rng.standard_normal(shape).astype(dt), "normal(0, 1)"
         elif dt.kind in "iu":
             hi = _index_bound(g, i) or 8

@@ -39,6 +39,13 @@ class Context:
         return self.al.b
 
     @cached_property
+    def swaps(self) -> Any:
+        """Adjacent layers applied in the other order (kerasdiff.rules.placement)."""
+        from kerasdiff.rules.placement import swaps
+
+        return swaps(self)
+
+    @cached_property
     def fusions(self) -> Any:
         """Gap runs that are one edit around an activation (kerasdiff.rules.placement)."""
         from kerasdiff.rules.placement import fusions

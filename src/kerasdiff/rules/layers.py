@@ -13,7 +13,7 @@ _MISSING = object()
 # "Off" values equal to a key that is absent (other Keras versions, graphs built from scikit-learn).
 _UNSET: tuple[Any, ...] = (None, False, {}, [])
 # Dropout-style seeds are randomness (reported by the recipe rules, KD351/KD352), not a layer setting.
-_SKIP_KEYS = {"seed", "get_config_error"}
+_SKIP_KEYS = {"seed", "settings_unreadable"}
 
 
 def _without_seed(v: Any) -> Any:
@@ -91,6 +91,19 @@ def compare_layers(
         )
     # An activation moved across another layer is reported once, by the structure rules.
     explained = not prefix_a and (la.key, lb.key) in ctx.fusions.explained
+    unreadable = [(side, l) for side, l in (("A", la), ("B", lb)) if "settings_unreadable" in l.config]
+    # One model compared with itself has the same settings, readable or not.
+    if unreadable and not (ctx.a.spec and ctx.a.spec == ctx.b.spec):
+        yield make(
+            "KD153",
+            attribute="settings",
+            a_value=la.config.get("settings_unreadable", "read"),
+            b_value=lb.config.get("settings_unreadable", "read"),
+            message=f"{la.cls} {pa}: the settings of "
+            + " and ".join(f"{side}'s layer ({l.config['settings_unreadable']})" for side, l in unreadable)
+            + " could not be read; they were not compared",
+            **common,
+        )
     # Equal configs (most pairs) have nothing to report: skip the per-key comparison.
     keys = [] if la.config == lb.config else list(la.config) + [k for k in lb.config if k not in la.config]
     for key in keys:
@@ -249,6 +262,7 @@ def compare_layers(
     "KD142",
     "KD151",
     "KD152",
+    "KD153",
     "KD201",
     "KD211",
     "KD903",
@@ -267,9 +281,73 @@ def compare_layers(
     "KD202",
 )
 def check(ctx: Context) -> Iterator[Finding]:
+    acm, bcm = ctx.a.call_map(), ctx.b.call_map()
+    # Crossed matches of two swapped layers are one KD173 (structure rules), not two KD151.
+    swapped = {(acm[x].layer, bcm[y].layer) for x, y in ctx.swaps.pairs}
     for la_key, lb_key in ctx.al.layer_pairs:
+        if (la_key, lb_key) in swapped and not ctx.nested:
+            continue
         la, lb = ctx.a.layer(la_key), ctx.b.layer(lb_key)
         anchors_a = tuple(ctx.a_calls_of.get(la_key, ()))
         anchors_b = tuple(ctx.b_calls_of.get(lb_key, ()))
         pos = min((ctx.a_pos[c] for c in anchors_a), default=0)
         yield from compare_layers(ctx, la, lb, pos, anchors_a, anchors_b)
+
+
+def _share_groups(g: Graph) -> dict[tuple[str, str], list[str]]:
+    """(attribute, token) -> the layers that use that one settings object."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for lay in g.layers:
+        for attr, token in lay.shares:
+            groups.setdefault((attr, token), []).append(lay.key)
+    return groups
+
+
+@checker("KD113")
+def shared_initializers(ctx: Context) -> Iterator[Finding]:
+    """One initializer object passed to several layers: in Keras 3 it returns the same values on
+    every call, so those layers start identical. Reported where only one side does it."""
+    a_to_b: dict[str, str] = {}
+    b_to_a: dict[str, str] = {}
+    for la, lb in ctx.al.layer_pairs:
+        a_to_b.setdefault(la, lb)
+        b_to_a.setdefault(lb, la)
+    for side, g, other, peer in (("A", ctx.a, ctx.b, a_to_b), ("B", ctx.b, ctx.a, b_to_a)):
+        theirs = {(attr, key): token for (attr, token), keys in _share_groups(other).items() for key in keys}
+        for (attr, _), keys in _share_groups(g).items():
+            peers = [peer.get(k) for k in keys]
+            tokens = {theirs.get((attr, p)) if p else None for p in peers}
+            if None not in peers and len(tokens) == 1 and None not in tokens:
+                continue  # the other side shares one object among the same layers too
+            init = g.layer(keys[0]).config.get(attr)
+            cls = init.get("class", "the initializer") if isinstance(init, dict) else str(init)
+            names = ", ".join(keys)
+            other_names = ", ".join(p for p in peers if p) or "its layers"
+            msg = (
+                f"{side}'s {names} take one {cls} object as {attr}: a Keras 3 initializer object "
+                f"returns the same values on every call, so these layers start from identical "
+                f"weights; {'B' if side == 'A' else 'A'} ({other_names}) does not share it"
+            )
+            first = g.layer(keys[0])
+            mine, theirs_path = names, other_names
+            yield make(
+                "KD113",
+                a_path=mine if side == "A" else theirs_path,
+                b_path=theirs_path if side == "A" else mine,
+                attribute=attr,
+                a_value=f"one {cls} object for {len(keys)} layers" if side == "A" else "one object per layer",
+                b_value="one object per layer" if side == "A" else f"one {cls} object for {len(keys)} layers",
+                message=msg,
+                a_source=first.origin if side == "A" else None,
+                b_source=first.origin if side == "B" else None,
+                position=min(
+                    (
+                        ctx.a_pos.get(c, 0)
+                        for k in (keys if side == "A" else peers)
+                        if k
+                        for c in ctx.a_calls_of.get(k, [])
+                    ),
+                    default=0,
+                ),
+                init=cls,
+            )

@@ -174,3 +174,122 @@ def fused(ctx: Context, side: str, fu: Fusion, f: Finding) -> Finding:
 
 
 __all__ = ["Fusion", "Fusions", "fusions", "fused"]
+
+
+@dataclass(frozen=True)
+class Swap:
+    """Two adjacent layers in the other order: A applies `first` then `second`, B the reverse."""
+
+    a_first: str  # A's calls, in A's order
+    a_second: str
+    b_first: str  # B's calls, in B's order (b_first is the counterpart of a_second)
+    b_second: str
+
+
+@dataclass(frozen=True)
+class Swaps:
+    found: tuple[Swap, ...] = ()
+    pairs: frozenset = frozenset()  # matched (A call, B call) pairs that are part of a swap
+    a_gaps: frozenset = frozenset()  # unmatched calls that are part of a swap
+    b_gaps: frozenset = frozenset()
+
+
+def _same_layer(ga: Graph, ka: str, gb: Graph, kb: str) -> bool:
+    la, lb = ga.layer(ga.call_map()[ka].layer), gb.layer(gb.call_map()[kb].layer)
+    return la.cls == lb.cls and la.config == lb.config
+
+
+def _feeds(g: Graph, producer: str, consumer: str) -> bool:
+    """`consumer` takes exactly `producer`'s output (a chain link)."""
+    c = g.call_map()[consumer]
+    return len(c.inputs) == 1 and ref_call(c.inputs[0]) == producer
+
+
+_SWAP_WINDOW = 6  # matched pairs an alignment puts between the two ends of one reordering
+
+
+def _regions(ctx: Context) -> list[tuple[int, int]]:
+    """Stretches of the alignment where it had to give up: gaps, or matches of different classes."""
+    a, b, pairs = ctx.a, ctx.b, ctx.al.pairs
+    acm, bcm = a.call_map(), b.call_map()
+    odd = [
+        i
+        for i, (x, y) in enumerate(pairs)
+        if x is None or y is None or a.layer(acm[x].layer).cls != b.layer(bcm[y].layer).cls
+    ]
+    regions: list[tuple[int, int]] = []
+    for i in odd:
+        if regions and i - regions[-1][1] <= _SWAP_WINDOW:
+            regions[-1] = (regions[-1][0], i)
+        else:
+            regions.append((i, i))
+    return regions
+
+
+def swaps(ctx: Context) -> Swaps:
+    """Adjacent layers applied in the other order (Dropout before instead of after a Dense). The
+    alignment shows them as crossed matches or as a layer missing on one side and extra on the
+    other; a stretch of it is a set of swaps when B's layers there are A's with disjoint
+    neighbours transposed, every other layer in place."""
+    a, b, pairs = ctx.a, ctx.b, ctx.al.pairs
+    found: list[Swap] = []
+    matched: set = set()
+    a_gaps: set = set()
+    b_gaps: set = set()
+    for lo, hi in _regions(ctx):
+        window = pairs[lo : hi + 1]
+        sa = [x for x, _ in window if x is not None]
+        sb = [y for _, y in window if y is not None]
+        if len(sa) != len(sb) or len(sa) < 2:
+            continue
+        here: list[Swap] = []
+        k = 0
+        while k < len(sa):
+            if _same_layer(a, sa[k], b, sb[k]):
+                k += 1
+            elif (
+                k + 1 < len(sa)
+                and _same_layer(a, sa[k], b, sb[k + 1])
+                and _same_layer(a, sa[k + 1], b, sb[k])
+                and _feeds(a, sa[k], sa[k + 1])
+                and _feeds(b, sb[k], sb[k + 1])
+            ):
+                here.append(Swap(sa[k], sa[k + 1], sb[k], sb[k + 1]))
+                k += 2
+            else:
+                break
+        if k < len(sa) or not here:
+            continue
+        found += here
+        matched |= {(x, y) for x, y in window if x is not None and y is not None}
+        a_gaps |= {x for x, y in window if y is None}
+        b_gaps |= {y for x, y in window if x is None}
+    return Swaps(tuple(found), frozenset(matched), frozenset(a_gaps), frozenset(b_gaps))
+
+
+def swap_finding(ctx: Context, s: Swap) -> Finding:
+    from kerasdiff.rules.structure import brief
+
+    a, b = ctx.a, ctx.b
+    first, second = a.layer(a.call_map()[s.a_first].layer), a.layer(a.call_map()[s.a_second].layer)
+    b_first, b_second = b.layer(b.call_map()[s.b_first].layer), b.layer(b.call_map()[s.b_second].layer)
+    msg = (
+        f"A applies {brief(first)} ({first.key}) before {brief(second)} ({second.key}); "
+        f"B applies {brief(b_second)} ({b_second.key}) after {brief(b_first)} ({b_first.key})"
+    )
+    return make(
+        "KD173",
+        a_path=f"{first.key} -> {second.key}",
+        b_path=f"{b_first.key} -> {b_second.key}",
+        attribute="order",
+        a_value=f"{first.cls} before {second.cls}",
+        b_value=f"{first.cls} after {second.cls}",
+        message=msg,
+        a_source=first.origin,
+        b_source=b_second.origin,
+        position=ctx.a_pos.get(s.a_first, 0),
+        anchors_a=(s.a_first, s.a_second),
+        anchors_b=(s.b_first, s.b_second),
+        first=first.cls,
+        second=second.cls,
+    )

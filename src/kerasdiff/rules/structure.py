@@ -9,7 +9,7 @@ from kerasdiff.findings import Finding, fmt_int, make, more, show
 from kerasdiff.graph import Graph, Layer, ref_call
 from kerasdiff.rules import checker
 from kerasdiff.rules.context import Context
-from kerasdiff.rules.placement import fused
+from kerasdiff.rules.placement import fused, swap_finding
 
 _NOOP_CLASSES = {"Identity"}
 
@@ -56,7 +56,12 @@ def brief(layer: Layer) -> str:
 def _gap_findings(ctx: Context) -> Iterator[Finding]:
     """Unmatched calls become one finding per contiguous run on each side."""
     a, b = ctx.a, ctx.b
+    for s in ctx.swaps.found:
+        yield swap_finding(ctx, s)
+    skip = ctx.swaps.a_gaps | ctx.swaps.b_gaps
     for side, run, before in ctx.al.gap_runs():
+        if set(run) <= skip:
+            continue  # a layer moved to the other side of its neighbour: reported as one swap
         g = a if side == "a" else b
         other = b if side == "a" else a
         calls = g.call_map()
@@ -339,7 +344,7 @@ def _nesting(ctx: Context, shared_blocks: set[str]) -> Iterator[Finding]:
             )
 
 
-@checker("KD103", "KD161", "KD162", "KD163", "KD171", "KD172", "KD181", "KD901", "KD902", "KD904")
+@checker("KD103", "KD161", "KD162", "KD163", "KD171", "KD172", "KD173", "KD181", "KD901", "KD902", "KD904")
 def check(ctx: Context) -> Iterator[Finding]:
     yield from _gap_findings(ctx)
     yield from _topology(ctx)

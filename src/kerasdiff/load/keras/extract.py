@@ -113,11 +113,71 @@ def normalize_value(v: Any) -> Any:
     return repr(v)
 
 
-def _config(layer: Any) -> dict:
+def _arg_value(v: Any) -> Any:
+    """A constructor argument as comparable data (never a repr with a memory address)."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [_arg_value(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _arg_value(x) for k, x in sorted(v.items(), key=lambda kv: str(kv[0]))}
+    desc = _describe_callable(v) if callable(v) or hasattr(v, "get_config") else None
+    if desc is not None:
+        return desc
+    if hasattr(v, "get_config"):
+        try:
+            return {"class": type(v).__name__, "config": normalize_value(v.get_config())}
+        except Exception:  # noqa: BLE001
+            pass
+    nv = normalize_value(v)
+    return nv if not (isinstance(nv, str) and " at 0x" in nv) else {"object": type(v).__qualname__}
+
+
+_BASE_ATTRS: set[str] = set()
+
+
+def _public_settings(layer: Any) -> dict:
+    """Plain public attributes a custom layer set itself (not those every Layer has)."""
+    if not _BASE_ATTRS:
+        import keras
+
+        _BASE_ATTRS.update(vars(keras.layers.Layer()))
+    out = {}
+    for k, v in vars(layer).items():
+        if k.startswith("_") or k in _BASE_ATTRS:
+            continue
+        if (
+            v is None
+            or isinstance(v, (bool, int, float, str))
+            or (isinstance(v, (list, tuple)) and all(isinstance(x, (bool, int, float, str)) for x in v))
+        ):
+            out[k] = _arg_value(v)
+    return out
+
+
+def _raw_config(layer: Any) -> dict:
+    """What can be read of a layer's settings: its config; for a custom layer also what it keeps
+    outside it (constructor arguments, public attributes); when get_config() raises, those alone;
+    when nothing is readable, a `settings_unreadable` entry the rules report (KD153)."""
+    custom = not _is_library_module(type(layer).__module__ or "")
+    ctor = layer.__dict__.get("_kd_ctor")
     try:
         cfg = dict(layer.get_config())
     except Exception as exc:  # noqa: BLE001 - custom layers without get_config still align
-        cfg = {"get_config_error": type(exc).__name__}
+        if not ctor and not (custom and _public_settings(layer)):
+            return {"settings_unreadable": f"get_config() raised {type(exc).__name__}"}
+        cfg = {}
+    if custom:
+        extra = {k: _arg_value(v) for k, v in (ctor or {}).items()}
+        extra.update({k: v for k, v in _public_settings(layer).items() if k not in extra})
+        for k, v in extra.items():
+            if k not in cfg:
+                cfg[k] = v
+    return cfg
+
+
+def _config(layer: Any) -> dict:
+    cfg = _raw_config(layer)
     for k in (
         "name",
         "trainable",
@@ -238,6 +298,8 @@ class _Builder:
         self.keys: set[str] = set()
         self.calls: list[Call] = []
         self.blocks: dict[str, str] = {}
+        # id(settings object) -> (the object, kept alive so ids stay unique; [(layer, attribute)])
+        self.settings_objects: dict[int, tuple[Any, list]] = {}
 
     # -- layers
     def layer(self, op: Any, prefix: str, block: str) -> str:
@@ -271,10 +333,15 @@ class _Builder:
                 inner = _sequence_graph(subs, "")
         user_named = op.__dict__.get("_kd_user_named")
         auto = (not user_named) if user_named is not None else looks_auto_named(op.name, type(op).__name__)
+        cfg = _config(op)
+        for k in (k for k in cfg if k.endswith("initializer")):
+            live = getattr(op, k, None)
+            if live is not None and not isinstance(live, str):
+                self.settings_objects.setdefault(id(live), (live, []))[1].append((lid, k))
         self.layers[lid] = Layer(
             key=key,
             cls=type(op).__name__,
-            config=_config(op),
+            config=cfg,
             name=op.name,
             params=params,
             # Plain keras.ops calls (x * 2, ops.not_equal for a mask) are Operations, not Layers.
@@ -289,6 +356,17 @@ class _Builder:
         )
         self.layer_order.append(lid)
         return key
+
+    def finished_layers(self) -> tuple[Layer, ...]:
+        """The layers, each marked with the settings whose object another layer uses too."""
+        shares: dict[int, list[tuple[str, str]]] = {}
+        for n, (_, users) in enumerate(v for v in self.settings_objects.values() if len(v[1]) > 1):
+            for lid, attr in users:
+                shares.setdefault(lid, []).append((attr, f"obj{n}"))
+        return tuple(
+            replace(self.layers[i], shares=tuple(shares[i])) if i in shares else self.layers[i]
+            for i in self.layer_order
+        )
 
     def _note_constants(self, op: Any, node: Any) -> None:
         """A plain operation (not a Layer) keeps its constant arguments in its config: that is
@@ -430,7 +508,7 @@ def _sequence_graph(layers: list, prefix: str) -> Graph:
     return Graph(
         name="",
         cls="Sequence",
-        layers=tuple(b.layers[i] for i in b.layer_order),
+        layers=b.finished_layers(),
         calls=tuple(b.calls),
         outputs=(OutputSpec(prev, ""),) if b.calls else (),
         inputs=(InputSpec("input", None),),
@@ -523,7 +601,7 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
         framework="keras",
         inputs=_inputs(model, fn),
         outputs=tuple(outputs),
-        layers=tuple(b.layers[i] for i in b.layer_order),
+        layers=b.finished_layers(),
         calls=tuple(b.calls),
         params=params,
         trainable_params=trainable,

@@ -5,11 +5,13 @@ and nothing is saved (save, save_weights, export, SavedModel, checkpoints)."""
 from __future__ import annotations
 
 import collections
-from typing import Any
+import inspect
+import sys
+from typing import Any, Optional
 
 from kerasdiff.load.keras import recipe as _recipe
 from kerasdiff.load.keras.recipe import Recorder
-from kerasdiff.load.script import is_user_file, user_origin
+from kerasdiff.load.script import is_user_file, origin_of, user_origin
 
 
 def _x_len(args: tuple, kwargs: dict) -> int:
@@ -39,7 +41,8 @@ def _fake_predict(model: Any, args: tuple, kwargs: dict) -> Any:
 
 # The hooks are installed once per process and read this state, so every load (also several
 # in-process loads in tests) records into its own Recorder.
-_STATE: dict = {"recorder": None, "run_fit": False, "origins": False}
+_STATE: dict = {"recorder": None, "run_fit": False, "origins": False, "depth": 0}
+_RUNNERS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch")
 
 
 def _n_results(model: Any) -> int:
@@ -59,11 +62,30 @@ def _n_results(model: Any) -> int:
     return n
 
 
+def _constructor_args(obj: Any, frame: Any) -> tuple[Optional[dict], Any]:
+    """The arguments the most derived `__init__` of `obj` received (a custom layer passes only
+    name/dtype on to Layer.__init__; its own settings are in its frame): what can still be
+    compared when its get_config() raises or leaves settings out. Also the frame that called it."""
+    outer = None
+    while frame is not None and frame.f_code.co_name == "__init__" and frame.f_locals.get("self") is obj:
+        outer = frame
+        frame = frame.f_back
+    if outer is None:
+        return None, None
+    info = inspect.getargvalues(outer)
+    out = {a: info.locals.get(a) for a in info.args[1:]}
+    if info.keywords:
+        out.update(info.locals.get(info.keywords) or {})
+    for k in ("name", "dtype", "trainable", "autocast"):
+        out.pop(k, None)
+    return out, frame
+
+
 def install_hooks(recorder: Recorder, run_fit: bool) -> None:
     """Patch keras so layers remember where they were built and models do not train."""
     import keras
 
-    _STATE.update(recorder=recorder, run_fit=run_fit, origins=True)
+    _STATE.update(recorder=recorder, run_fit=run_fit, origins=True, depth=0)
     _recipe.install_seed_hooks(_STATE, lambda f: is_user_file(f.f_code.co_filename), lambda: user_origin())
     _recipe.install_optimizer_guard(_STATE)
     layer_cls = keras.layers.Layer
@@ -74,7 +96,9 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         d = self.__dict__
         if _STATE["origins"] and "_kd_origin" not in d:
-            d["_kd_origin"] = user_origin()
+            d["_kd_ctor"], site = _constructor_args(self, sys._getframe(1))
+            # Where the layer was built: the call of its class, not a line inside its __init__.
+            d["_kd_origin"] = origin_of(site) or user_origin()
             d["_kd_user_named"] = kwargs.get("name") is not None
         orig_init(self, *args, **kwargs)
 
@@ -108,10 +132,19 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
     def make(method: str, real: Any) -> Any:
         def fake(self: Any, *args: Any, **kwargs: Any) -> Any:
             recorder = _STATE["recorder"]
-            if recorder is not None and method == "fit":
-                _recipe.record_fit(recorder, real, self, args, kwargs, user_origin())
-            if _STATE["run_fit"] or recorder is None:
+            if recorder is None or _STATE["depth"]:
+                # Not loading, or inside the outermost call (a library's fit calling super().fit).
                 return real(self, *args, **kwargs)
+            if method == "fit":
+                # The call the user wrote, whatever class defines it: a keras-hub task packs
+                # batch_size into a dataset and calls super().fit without it.
+                _recipe.record_fit(recorder, real, self, args, kwargs, user_origin())
+            if _STATE["run_fit"]:
+                _STATE["depth"] += 1
+                try:
+                    return real(self, *args, **kwargs)
+                finally:
+                    _STATE["depth"] -= 1
             if method == "fit":
                 # Scripts read history.history['loss'][-1]: any key answers one zero.
                 h = keras.callbacks.History()
@@ -128,10 +161,36 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
 
         fake.__name__ = method
         fake.__doc__ = getattr(real, "__doc__", None)
+        fake._kerasdiff = True  # type: ignore[attr-defined]
         return fake
 
-    for method in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"):
-        setattr(model_cls, method, make(method, getattr(model_cls, method)))
+    def wrap(cls: Any) -> None:
+        for method in _RUNNERS:
+            # keras.Model inherits its fit from the backend's trainer; subclasses: their own only.
+            real = getattr(cls, method, None) if cls is model_cls else cls.__dict__.get(method)
+            if real is not None and not getattr(real, "_kerasdiff", False):
+                setattr(cls, method, make(method, real))
+
+    # keras.Model, every subclass already defined (libraries imported before), and every
+    # subclass defined later (the script's own, a library it imports).
+    pending = [model_cls]
+    while pending:
+        cls = pending.pop()
+        wrap(cls)
+        pending += cls.__subclasses__()
+    previous = model_cls.__dict__.get("__init_subclass__")
+
+    def __init_subclass__(cls: Any, **kw: Any) -> None:
+        if previous is not None:
+            previous.__func__(cls, **kw)
+        else:
+            super(model_cls, cls).__init_subclass__(**kw)
+        wrap(cls)
+
+    if not getattr(previous, "_kerasdiff", False):
+        hook = classmethod(__init_subclass__)
+        hook.__func__._kerasdiff = True  # type: ignore[attr-defined]
+        model_cls.__init_subclass__ = hook
 
     # Nothing trained, so saving would overwrite the user's trained files with fresh weights.
     def no_save(real: Any) -> Any:

@@ -41,18 +41,24 @@ class SklearnFramework(Framework):
         )
 
     def complete(self, graph: Graph, other: Graph) -> Graph:
-        """An unfitted estimator's input width comes from the other model (KD410 says so)."""
+        """An unfitted estimator's input and output widths come from the other model (KD410 says
+        so): no `units=None` finding, no unknown init bounds."""
         if other.framework == self.name:
             return graph
-        facts = (graph.recipe or {}).get("sklearn") or {}
-        if facts.get("n_features") is not None or not other.inputs:
-            return graph
-        shape = other.inputs[0].shape
-        if not shape or shape[-1] is None:
+        facts = dict((graph.recipe or {}).get("sklearn") or {})
+        changed = False
+        shape = other.inputs[0].shape if other.inputs else None
+        if facts.get("n_features") is None and shape and shape[-1] is not None:
+            facts.update(n_features=int(shape[-1]), n_features_source=other.framework)
+            changed = True
+        out = _output_width(other)
+        if facts.get("n_outputs") is None and out is not None:
+            facts.update(n_outputs=out, n_outputs_source=other.framework)
+            changed = True
+        if not changed:
             return graph
         from kerasdiff.load.sklearn import semantics as sem
 
-        facts = {**facts, "n_features": int(shape[-1]), "n_features_source": other.framework}
         return sem.plan_to_graph(sem.keras_plan(facts), graph.spec, graph.name)
 
     def emit(self, graph: Graph) -> Optional[str]:
@@ -96,6 +102,17 @@ class SklearnFramework(Framework):
         if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "sklearn":
             return INSTALL_HINT
         return None
+
+
+def _output_width(g: Graph) -> Optional[int]:
+    """The last dimension of a graph's single output, when it is known."""
+    if len(g.outputs) != 1:
+        return None
+    head = g.outputs[0].ref.rpartition(":")[0]
+    call = g.call_map().get(head)
+    shapes = call.output_shapes if call is not None else ()
+    shape = shapes[0] if shapes else None
+    return int(shape[-1]) if shape and shape[-1] is not None else None
 
 
 __all__ = ["SklearnFramework", "INSTALL_HINT"]

@@ -120,15 +120,19 @@ def check(ctx: Any) -> Iterator[Finding]:
                 **side,
             )
             break
-    if other.framework and facts.get("n_features_source") == other.framework:
-        label = _LABELS.get(other.framework, other.framework)
+    taken = [
+        f"{what} width {facts.get(key)} was taken from the {_LABELS.get(other.framework, other.framework)} "
+        f"model's {what}"
+        for what, key in (("input", "n_features"), ("output", "n_outputs"))
+        if other.framework and facts.get(f"{key}_source") == other.framework
+    ]
+    if taken:
         yield make(
             "KD410",
             **paths("n_features"),
             a_value=facts.get("n_features"),
             b_value=facts.get("n_features"),
-            message=f"the estimator was never fitted in its script: input width "
-            f"{facts.get('n_features')} was taken from the {label} model's input",
+            message="the estimator was never fitted in its script: " + "; ".join(taken),
             position=10**9,
             **side,
         )
@@ -150,6 +154,11 @@ def check(ctx: Any) -> Iterator[Finding]:
         )
         if code == "KD402":
             msg += _l2_strength([r for f in earlier if f.code == "KD121" for r in _rows(f)], sk_is_a)
+        extra: dict[str, Any] = {}
+        if code == "KD405":
+            # Its training-config counterpart: the callbacks of the other side's fit (the
+            # stand-in for scikit-learn's rule is not compared as a KD342 of its own).
+            extra = {"details": (_stopping_row(plan, other, sk_is_a),), "related": ("KD342",)}
         yield make(
             code,
             **paths(topic),
@@ -159,8 +168,30 @@ def check(ctx: Any) -> Iterator[Finding]:
             position=-10 + i,
             score=20.0,
             **side,
+            **extra,
             **d["params"],
         )
+
+
+def _stopping_row(plan: dict, other: Graph, sk_is_a: bool) -> tuple:
+    st = plan.get("stopping") or {}
+    mine = (
+        f"stop when the loss fails to improve by tol={st.get('tol')} for "
+        f"n_iter_no_change={st.get('n_iter_no_change')} epochs"
+    )
+    fit = (other.recipe or {}).get("fit") or {}
+    theirs = ", ".join(str(cb.get("class")) for cb in fit.get("callbacks") or []) or "no callbacks"
+    a, b = (mine, theirs) if sk_is_a else (theirs, mine)
+    src = fit.get("origin")
+    return (
+        "fit.callbacks",
+        "fit.callbacks",
+        "callbacks",
+        a,
+        b,
+        None if sk_is_a else src,
+        src if sk_is_a else None,
+    )
 
 
 __all__ = ["check"]
