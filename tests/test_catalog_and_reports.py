@@ -124,7 +124,7 @@ def test_json_report_has_the_fixed_fields():
     doc = json.loads(render(report, Format.JSON))
     assert doc["schema_version"] == 1 and doc["equivalent"] is False and doc["probe"] is None
     assert doc["kerasdiff_version"] == __version__ and doc["timings"]["load_a"] == 1.0
-    assert set(doc["a"]) == {"spec", "name", "class", "framework", "params", "layers"}
+    assert set(doc["a"]) == {"spec", "name", "class", "framework", "params", "layers", "env"}
     f = doc["findings"][0]
     for key in (
         "code",

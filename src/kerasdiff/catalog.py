@@ -239,6 +239,20 @@ RULES: tuple[Rule, ...] = (
         structural=True,
     ),
     Rule(
+        "KD145",
+        "hyperparameter",
+        "error",
+        "Model constructor setting differs",
+        "A model class that keeps its own settings (a keras-hub backbone or task, a subclass with "
+        "its own get_config()) is built with a different constructor argument.",
+        "One constructor argument changes many layers at once (every attention block's heads, "
+        "every dropout rate): a different architecture or regularisation; the layer findings "
+        "that follow show where.",
+        "Build B's {model_cls} with `{attribute}={a_value!r}` as in A (or change A if B is intended).",
+        "BertBackbone(intermediate_dim=3072) vs BertBackbone(intermediate_dim=1024)",
+        weight=45,
+    ),
+    Rule(
         "KD151",
         "layer-type",
         "error",
@@ -751,6 +765,44 @@ RULES: tuple[Rule, ...] = (
         "Compare the code behind {b_path} in both scripts (custom layer call(), Lambda functions); "
         "the probe's first divergence is where the computations part.",
         "class Scale(Layer): call() returns x * 2 in A and x * 3 in B",
+    ),
+    Rule(
+        "KD511",
+        "weights",
+        "error",
+        "Weight values differ",
+        "Both sides got their weights from somewhere (a saved file, load_weights, set_weights, "
+        "training) and aligned layers hold different values.",
+        "Same architecture, different parameters: the two models compute different functions, "
+        "whatever their configs say (another checkpoint, a partial load, a different fine-tune).",
+        "Load the same weights on both sides (the same file, or `{b_path}.set_weights("
+        "{a_path}.get_weights())`), or check which checkpoint each side should use.",
+        "model_a.load_weights('epoch10.weights.h5') vs model_b.load_weights('epoch20.weights.h5')",
+    ),
+    Rule(
+        "KD512",
+        "weights",
+        "error",
+        "Weights not copied by clone_model",
+        "One model is `keras.models.clone_model(other)` in the same script: clone_model copies the "
+        "architecture only, so the clone starts from freshly initialized weights.",
+        "The clone is not the trained (or loaded) model it was made from: it predicts like an "
+        "untrained network until its weights are copied.",
+        "Copy the weights after cloning: `{target}.set_weights({source}.get_weights())`.",
+        "clone = keras.models.clone_model(model)  # without clone.set_weights(model.get_weights())",
+    ),
+    Rule(
+        "KD513",
+        "weights",
+        "warning",
+        "Weights from different sources",
+        "One side's weights were loaded (a saved file, load_weights, set_weights, training) and the "
+        "other's are freshly initialized.",
+        "The architectures may be equal, but the two models start from different weights: their "
+        "outputs and what they learn next differ.",
+        "Load the same weights into both models (e.g. `model.load_weights(...)` in both scripts) "
+        "if they are meant to be the same model.",
+        "model.load_weights('finetuned.weights.h5') in A, no load in B",
     ),
     Rule(
         "KD901",

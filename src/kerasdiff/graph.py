@@ -106,6 +106,10 @@ class Graph:
     recipe: dict = field(default_factory=dict)  # compile/fit records (docs/recipe.md)
     blocks: dict = field(default_factory=dict)  # nested model path -> class name
     call_source: Optional[str] = None  # "Class.call:<sha>" for subclassed models (opaque call())
+    # A library model class's own constructor settings (keras-hub backbones and tasks carry every
+    # setting there): flat {"intermediate_dim": 16, "backbone.dropout": 0.1}; {} for plain models.
+    config: dict = field(default_factory=dict)
+    env: dict = field(default_factory=dict)  # what built it: {"keras": "3.15.1", "backend": ...}
 
     def layer(self, key: str) -> Layer:
         return self.layer_map()[key]
@@ -218,6 +222,8 @@ def _graph_from(d: dict) -> Graph:
         recipe=d.get("recipe") or {},
         blocks=d.get("blocks") or {},
         call_source=d.get("call_source"),
+        config=d.get("config") or {},
+        env=d.get("env") or {},
     )
 
 

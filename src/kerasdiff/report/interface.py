@@ -66,6 +66,8 @@ class Report:
         if self.findings and not self.equivalent:
             top = self.failing[0]
             where = top.a_path if not top.a_path.startswith("(") else top.b_path
+            if where.startswith("("):  # "(model)", "(outputs)": the setting says more
+                where = top.attribute or where.strip("()")
             where = where.split(" (+")[0]
             where = where if len(where) <= 40 else where[:37] + "..."
             head = f" - first: {top.code} {top.title[:1].lower() + top.title[1:]} ({where})"
@@ -126,4 +128,5 @@ def model_summary(g: Graph) -> dict:
         "framework": g.framework,
         "params": g.total_params(),
         "layers": len(g.layers),
+        "env": dict(g.env),
     }

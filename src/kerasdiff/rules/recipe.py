@@ -478,8 +478,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield from _loss(ca, cb)
         yield from _metrics(ca, cb)
         yield from _execution(ca, cb)
-    elif (ca or cb) and ra and rb:
-        # (a saved file has no recipe at all: nothing was run to record, nothing to warn about)
+    elif (ca or cb) and "compile" in ra and "compile" in rb:
+        # (a saved file has no training recipe: nothing was run to record, nothing to warn about)
         yield _one_sided("compile", ca, cb)
     fa, fb = ra.get("fit"), rb.get("fit")
     if fa and fb:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from kerasdiff.align import map_ref
-from kerasdiff.findings import Finding, fmt_int, make, more, show
+from kerasdiff.findings import Finding, fmt_int, make, more, same, show
 from kerasdiff.graph import Graph, Layer, ref_call
 from kerasdiff.rules import checker
 from kerasdiff.rules.context import Context
@@ -344,7 +344,33 @@ def _nesting(ctx: Context, shared_blocks: set[str]) -> Iterator[Finding]:
             )
 
 
-@checker("KD103", "KD161", "KD162", "KD163", "KD171", "KD172", "KD173", "KD181", "KD901", "KD902", "KD904")
+def _model_settings(ctx: Context) -> Iterator[Finding]:
+    """A library model's constructor settings (keras-hub): the fix is spelled where it is made."""
+    a, b = ctx.a, ctx.b
+    if a.cls != b.cls or not a.config or not b.config:
+        return
+    for key in list(a.config) + [k for k in b.config if k not in a.config]:
+        if key == "settings_unreadable":
+            continue
+        va, vb = a.config.get(key), b.config.get(key)
+        if same(va, vb):
+            continue
+        yield make(
+            "KD145",
+            a_path="(model)",
+            b_path="(model)",
+            attribute=key,
+            a_value=va,
+            b_value=vb,
+            message=f"{a.cls} is built with {key}={show(va)} in A, {show(vb)} in B",
+            position=-1,
+            model_cls=b.cls,
+        )
+
+
+@checker(
+    "KD103", "KD161", "KD162", "KD163", "KD171", "KD172", "KD173", "KD145", "KD181", "KD901", "KD902", "KD904"
+)
 def check(ctx: Context) -> Iterator[Finding]:
     yield from _gap_findings(ctx)
     yield from _topology(ctx)
@@ -354,6 +380,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     if ctx.nested:
         return
     yield from _nesting(ctx, {f.a_path for f in shared} | {f.b_path for f in shared})
+    yield from _model_settings(ctx)
     if ctx.a.cls != ctx.b.cls:
         yield make(
             "KD901",

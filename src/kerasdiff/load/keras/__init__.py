@@ -82,13 +82,21 @@ class KerasFramework(Framework):
         return {id(sub) for sub in obj._flatten_layers(include_self=False, recursive=True)}
 
     def extract(self, obj: Any, spec: str, name: str, run: Any) -> Graph:
-        from kerasdiff.load.keras import recipe
+        from kerasdiff.load.keras import recipe, weights
         from kerasdiff.load.keras.extract import extract
 
-        rec = {}
+        rec: dict = {}
         if run is not None and getattr(self, "recorder", None) is not None:
             names = recipe.model_names(run.module, run.picked)
             rec = recipe.build_recipe(self.recorder, obj, names, run.path)
+            rec["weights"] = weights.provenance(self.recorder, obj, names)
+        else:  # a saved file: its weights are the file's
+            rec["weights"] = {"how": "file", "via": "saved file", "file": spec}
+        if rec["weights"]["how"] in ("file", "set", "trained"):
+            # Only weights that came from somewhere are worth comparing value by value.
+            from kerasdiff.load.keras.extract import live_index
+
+            rec["weights"]["layers"] = weights.digests(live_index(obj).objects)
         return extract(obj, spec=spec, var_name=name, recipe=rec)
 
     def load_saved(self, path: str, shown: str) -> Any:

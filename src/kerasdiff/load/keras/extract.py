@@ -37,11 +37,13 @@ def looks_auto_named(name: str, cls_name: str) -> bool:
     return pat.fullmatch(name) is not None
 
 
+# Packages whose layers are library code (not hashed as custom code, settings from their config).
+_LIBRARIES = ("keras", "tensorflow", "tf_keras", "keras_hub", "keras_nlp", "keras_cv")
+
+
 def _is_library_module(mod: str) -> bool:
     # Exact package boundaries: a user script named keras_mlp.py is user code.
-    return mod in ("keras", "tensorflow", "tf_keras") or mod.startswith(
-        ("keras.", "tensorflow.", "tf_keras.")
-    )
+    return mod.split(".", 1)[0] in _LIBRARIES
 
 
 def _describe_callable(obj: Any) -> Any:
@@ -157,22 +159,26 @@ def _public_settings(layer: Any) -> dict:
 
 def _raw_config(layer: Any) -> dict:
     """What can be read of a layer's settings: its config; for a custom layer also what it keeps
-    outside it (constructor arguments, public attributes); when get_config() raises, those alone;
-    when nothing is readable, a `settings_unreadable` entry the rules report (KD153)."""
+    outside it (constructor arguments, public attributes); when get_config() raises (a custom
+    layer, or a library layer rebuilt with arguments it cannot serialize), its constructor
+    arguments; when nothing is readable, a `settings_unreadable` entry (KD153)."""
     custom = not _is_library_module(type(layer).__module__ or "")
     ctor = layer.__dict__.get("_kd_ctor")
     try:
         cfg = dict(layer.get_config())
-    except Exception as exc:  # noqa: BLE001 - custom layers without get_config still align
-        if not ctor and not (custom and _public_settings(layer)):
-            return {"settings_unreadable": f"get_config() raised {type(exc).__name__}"}
-        cfg = {}
-    if custom:
+        failed = None
+    except Exception as exc:  # noqa: BLE001 - a layer without a usable get_config still aligns
+        cfg, failed = {}, exc
+    extra: dict = {}
+    if failed is not None or custom:
         extra = {k: _arg_value(v) for k, v in (ctor or {}).items()}
+    if custom:
         extra.update({k: v for k, v in _public_settings(layer).items() if k not in extra})
-        for k, v in extra.items():
-            if k not in cfg:
-                cfg[k] = v
+    if failed is not None and not extra:
+        return {"settings_unreadable": f"get_config() raised {type(failed).__name__}"}
+    for k, v in extra.items():
+        if k not in cfg:
+            cfg[k] = v
     return cfg
 
 
@@ -584,6 +590,8 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
             recipe=recipe or {},
             blocks=g.blocks,
             call_source=call_source,
+            config=_model_config(model),
+            env=_env(),
         )
     b = _Builder()
     in_refs = [f"in:{i}" for i in range(len(fn.inputs))]
@@ -609,7 +617,54 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
         spec=spec,
         recipe=recipe or {},
         blocks=b.blocks,
+        config=_model_config(model),
+        env=_env(),
     )
+
+
+def _env() -> dict:
+    import keras
+
+    return {"keras": keras.__version__, "backend": keras.backend.backend()}
+
+
+_MODEL_KEYS_SKIPPED = (
+    "name",
+    "trainable",
+    "dtype",
+    "layers",
+    "input_layers",
+    "output_layers",
+    "build_config",
+    "compile_config",
+    "preprocessor",
+)
+
+
+def _model_config(model: Any) -> dict:
+    """A model class's own settings when it defines get_config() (keras-hub backbones and tasks),
+    flattened one level (`backbone.intermediate_dim`); {} for Sequential/Functional/Model."""
+    # Keras's own classes (Functional, Sequential) describe themselves by their layer graph,
+    # which is compared layer by layer; a subclass above them (keras-hub, the user's) may not.
+    above = [c for c in type(model).__mro__ if not (c.__module__ or "").startswith(("keras.", "builtins"))]
+    if not any("get_config" in vars(c) for c in above):
+        return {}
+    try:
+        cfg = model.get_config()
+    except Exception as exc:  # noqa: BLE001
+        return {"settings_unreadable": f"get_config() raised {type(exc).__name__}"}
+    out: dict = {}
+    for k, v in cfg.items():
+        if k in _MODEL_KEYS_SKIPPED:
+            continue
+        nv = normalize_value(v)
+        if isinstance(nv, dict) and isinstance(nv.get("config"), dict) and "class" in nv:
+            for kk, vv in nv["config"].items():
+                if kk not in _MODEL_KEYS_SKIPPED:
+                    out[f"{k}.{kk}"] = vv
+        else:
+            out[k] = nv
+    return out
 
 
 @dataclass

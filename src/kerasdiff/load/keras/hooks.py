@@ -10,6 +10,7 @@ import sys
 from typing import Any, Optional
 
 from kerasdiff.load.keras import recipe as _recipe
+from kerasdiff.load.keras import weights as _weights
 from kerasdiff.load.keras.recipe import Recorder
 from kerasdiff.load.script import is_user_file, origin_of, user_origin
 
@@ -145,6 +146,10 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
                     return real(self, *args, **kwargs)
                 finally:
                     _STATE["depth"] -= 1
+                    if method in ("fit", "train_on_batch"):
+                        _weights.record(
+                            recorder, self, {"how": "trained", "via": method, "origin": user_origin()}
+                        )
             if method == "fit":
                 # Scripts read history.history['loss'][-1]: any key answers one zero.
                 h = keras.callbacks.History()
@@ -192,6 +197,8 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
         hook.__func__._kerasdiff = True  # type: ignore[attr-defined]
         model_cls.__init_subclass__ = hook
 
+    _install_weight_hooks(keras, model_cls, layer_cls)
+
     # Nothing trained, so saving would overwrite the user's trained files with fresh weights.
     def no_save(real: Any) -> Any:
         def save(*args: Any, **kwargs: Any) -> Any:
@@ -224,6 +231,68 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
             archive.write_out = no_save(archive.write_out)
         else:
             setattr(owner, attr, no_save(getattr(owner, attr)))
+
+
+def _install_weight_hooks(keras: Any, model_cls: Any, layer_cls: Any) -> None:
+    """Note where weights come from: files, arrays, clone_model (kerasdiff.load.keras.weights)."""
+    real_load = model_cls.load_weights
+
+    def load_weights(self: Any, filepath: Any, *args: Any, **kwargs: Any) -> Any:
+        out = real_load(self, filepath, *args, **kwargs)
+        _weights.record(
+            _STATE["recorder"], self, _weights.file_entry(filepath, "load_weights", user_origin())
+        )
+        return out
+
+    model_cls.load_weights = load_weights
+    real_set = layer_cls.set_weights
+
+    def set_weights(self: Any, weights: Any) -> Any:
+        out = real_set(self, weights)
+        recorder = _STATE["recorder"]
+        if recorder is not None:
+            recorder.keep.append(self)
+            recorder.set_layers.add(id(self))
+            if isinstance(self, model_cls):
+                _weights.record(recorder, self, {"how": "set", "via": "set_weights", "origin": user_origin()})
+        return out
+
+    layer_cls.set_weights = set_weights
+    real_clone = keras.models.clone_model
+
+    def clone_model(model: Any, *args: Any, **kwargs: Any) -> Any:
+        out = real_clone(model, *args, **kwargs)
+        recorder = _STATE["recorder"]
+        if recorder is not None and isinstance(out, model_cls):
+            recorder.keep.append(model)
+            _weights.record(recorder, out, {"how": "clone", "source_id": id(model), "origin": user_origin()})
+        return out
+
+    # `tf.keras` is Keras 3 through a second namespace (keras._tf_keras): patch both.
+    import importlib
+
+    namespaces = [keras]
+    try:
+        namespaces.append(importlib.import_module("keras._tf_keras.keras"))
+    except ImportError:
+        pass
+    for ns in namespaces:
+        ns.models.clone_model = clone_model
+    mods = [getattr(ns, name, None) for ns in namespaces for name in ("models", "saving")]
+    for mod in [m for m in mods if m is not None]:
+        real_load_model = getattr(mod, "load_model", None)
+        if real_load_model is None:
+            continue
+
+        def load_model(filepath: Any, *args: Any, _real: Any = real_load_model, **kwargs: Any) -> Any:
+            out = _real(filepath, *args, **kwargs)
+            if isinstance(out, model_cls):
+                _weights.record(
+                    _STATE["recorder"], out, _weights.file_entry(filepath, "load_model", user_origin())
+                )
+            return out
+
+        mod.load_model = load_model
 
 
 def stop_hooks() -> None:

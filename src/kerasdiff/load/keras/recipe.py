@@ -60,6 +60,8 @@ class Recorder:
     # Strong references: an id() must never be reused by another object during the run.
     keep: list = field(default_factory=list)
     models: dict = field(default_factory=dict)  # id(model) -> model
+    weights: dict = field(default_factory=dict)  # id(model) -> where its weights came from
+    set_layers: set = field(default_factory=set)  # id(layer) whose set_weights the script called
 
 
 class Keras2Spelling(ScriptMistake):

@@ -6,6 +6,7 @@ other model, `--emit-keras`. Importing this package imports no scikit-learn."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 from kerasdiff.graph import Graph
@@ -59,7 +60,7 @@ class SklearnFramework(Framework):
             return graph
         from kerasdiff.load.sklearn import semantics as sem
 
-        return sem.plan_to_graph(sem.keras_plan(facts), graph.spec, graph.name)
+        return replace(sem.plan_to_graph(sem.keras_plan(facts), graph.spec, graph.name), env=graph.env)
 
     def emit(self, graph: Graph) -> Optional[str]:
         from kerasdiff.load.sklearn.emit import emit_keras
@@ -96,7 +97,10 @@ class SklearnFramework(Framework):
         fit = hooks.recorded_fit(obj)
         origin = hooks.constructed_at(obj) or (fit or {}).get("origin")
         facts = sem.facts_from_estimator(obj, fit=fit, origin=origin)
-        return sem.plan_to_graph(sem.keras_plan(facts), spec, name)
+        import sklearn
+
+        graph = sem.plan_to_graph(sem.keras_plan(facts), spec, name)
+        return replace(graph, env={"sklearn": sklearn.__version__})
 
     def hint(self, exc: BaseException, line_text: str) -> Optional[str]:
         if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "sklearn":
