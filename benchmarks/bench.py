@@ -92,11 +92,45 @@ def run_kerasdiff(a: str, b: str, *extra: str) -> tuple[float, dict]:
     return wall, json.loads(proc.stdout)
 
 
+PREDICT = '''\
+import os, runpy, sys, time
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
+models = [runpy.run_path(p)["model"] for p in sys.argv[1:3]]
+batch = int(sys.argv[3])
+t = time.perf_counter()
+for m in models:
+    shape = (batch,) + tuple(m.inputs[0].shape[1:])
+    m.predict(np.random.default_rng(0).standard_normal(shape).astype("float32"), verbose=0)
+print(time.perf_counter() - t)
+'''
+
+
+def plain_predict(a: str, b: str, tmp: str) -> float:
+    """Seconds of one plain `predict` per model on the probe's batch (tracing included), both
+    models in one process, as a user would check outputs by hand."""
+    from kerasdiff.probe import BATCH
+
+    script = os.path.join(tmp, "predict_both.py")
+    with open(script, "w") as fh:
+        fh.write(PREDICT)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.run([sys.executable, script, a, b, str(BATCH)], capture_output=True, text=True,
+                          env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"plain predict failed:\n{proc.stderr[-2000:]}")
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
 def bench_probe(model: str, tmp: str) -> None:
     a, b = write_scripts(tmp, model)
     wall, report = run_kerasdiff(a, b, "--probe")
     p = report["probe"]
-    print(f"== {model} --probe: wall {wall:.2f} s, probe phase {report['timings']['probe']:.2f} s")
+    phase = report["timings"]["probe"]
+    plain = plain_predict(a, b, tmp)
+    print(f"== {model} --probe: wall {wall:.2f} s, probe phase {phase:.2f} s")
+    print(f"   two plain predict calls (same batch, tracing included): {plain:.2f} s; "
+          f"probe / plain = {phase / plain:.2f} (goal <= 1.5)")
     if not p["ran"]:
         print("   probe not run:", p.get("reason"))
         return
