@@ -805,6 +805,202 @@ RULES: tuple[Rule, ...] = (
         "model.load_weights('finetuned.weights.h5') in A, no load in B",
     ),
     Rule(
+        "KD601",
+        "framework-semantics",
+        "error",
+        "PyTorch's BatchNorm momentum means the opposite",
+        "PyTorch's `momentum` is the weight of the NEW batch (running = (1 - m) * running + m * "
+        "batch, default 0.1); Keras's `momentum` is the weight of the OLD statistics (moving = m * "
+        "moving + (1 - m) * batch, default 0.99). PyTorch 0.1 is Keras 0.9.",
+        "The moving mean and variance used at inference follow a different average: 10x slower "
+        "with Keras's default (0.99 vs 0.9), 9x faster with the number copied (0.1): validation "
+        "and predictions differ even when training matches.",
+        "Use `BatchNormalization(momentum={keras_momentum})` in Keras (1 - PyTorch's {torch_momentum}), "
+        "or `nn.BatchNorm(..., momentum={torch_for_keras})` in PyTorch to keep Keras's.",
+        "nn.BatchNorm2d(32) vs layers.BatchNormalization()",
+        groupable=True,
+    ),
+    Rule(
+        "KD602",
+        "framework-semantics",
+        "error",
+        "Normalization epsilon defaults differ",
+        "PyTorch's BatchNorm and LayerNorm add eps=1e-5 to the variance by default; Keras's "
+        "BatchNormalization and LayerNormalization add epsilon=1e-3.",
+        "A 100x larger epsilon shrinks every normalized activation with a small variance: outputs "
+        "differ given the same weights (most in layers whose inputs vary little).",
+        "Use `epsilon={torch_eps}` on the Keras layers ({layers}), as PyTorch does.",
+        "nn.LayerNorm(64) vs layers.LayerNormalization()",
+        groupable=True,
+    ),
+    Rule(
+        "KD603",
+        "framework-semantics",
+        "warning",
+        "PyTorch initializes weights differently",
+        "PyTorch's Linear and Conv draw kernel AND bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)) "
+        "(kaiming_uniform with a=sqrt(5)), Embedding from N(0, 1); Keras uses glorot_uniform "
+        "kernels, zero biases and U(-0.05, 0.05) embeddings.",
+        "A different starting point changes the whole training trajectory (not the computation "
+        "given weights: `--probe` copies them).",
+        "Match PyTorch in Keras: {keras_init} (bounds per layer: {limits}); or initialize the "
+        "PyTorch layers like Keras (`nn.init.xavier_uniform_(w)`, `nn.init.zeros_(b)`).",
+        "nn.Linear(64, 10) vs layers.Dense(10)",
+    ),
+    Rule(
+        "KD604",
+        "framework-semantics",
+        "error",
+        "GELU: exact vs tanh approximation",
+        "`nn.GELU()` / `F.gelu(x)` compute the exact erf form, `approximate='tanh'` the tanh "
+        "approximation; Keras's 'gelu' activation is exact, `keras.ops.gelu(x)` approximate by "
+        "default.",
+        "The two forms differ by up to about 1e-3 per activation, which compounds through deep "
+        "transformers and breaks a port's output equality.",
+        "{gelu_fix}",
+        "nn.GELU(approximate='tanh') vs Dense(..., activation='gelu')",
+        groupable=True,
+    ),
+    Rule(
+        "KD605",
+        "framework-semantics",
+        "error",
+        "LeakyReLU default slope differs",
+        "PyTorch's LeakyReLU slope defaults to 0.01, Keras's `negative_slope` to 0.3.",
+        "Negative inputs pass 30x stronger in Keras by default: a different function.",
+        "Use `layers.LeakyReLU(negative_slope={torch_slope})` in Keras, as PyTorch does.",
+        "nn.LeakyReLU() vs layers.LeakyReLU()",
+        groupable=True,
+    ),
+    Rule(
+        "KD606",
+        "framework-semantics",
+        "warning",
+        "Adam epsilon defaults differ",
+        "torch.optim.Adam/AdamW use eps=1e-8 by default, Keras Adam/AdamW epsilon=1e-7.",
+        "Epsilon bounds the step of parameters with small gradients: a 10x larger epsilon damps "
+        "their updates early in training.",
+        "Use `keras.optimizers.{keras_class}(epsilon={torch_eps})` in Keras (or `eps={keras_eps}` in "
+        "PyTorch).",
+        "torch.optim.Adam(model.parameters()) vs keras.optimizers.Adam()",
+    ),
+    Rule(
+        "KD607",
+        "framework-semantics",
+        "info",
+        "Adam applies epsilon at another place",
+        "PyTorch adds eps to the bias-corrected sqrt(v_hat); Keras adds epsilon to the uncorrected "
+        "sqrt(v) (the 'epsilon hat' of the Adam paper): Keras's effective epsilon is epsilon / "
+        "sqrt(1 - beta_2^t), larger in the first steps. No setting removes it.",
+        "The first steps differ slightly ({size}); later steps converge to the same form.",
+        "Nothing to set; with equal eps the difference fades after about 1 / (1 - beta_2) steps.",
+        "torch.optim.Adam(eps=1e-7) vs keras.optimizers.Adam(epsilon=1e-7)",
+    ),
+    Rule(
+        "KD608",
+        "framework-semantics",
+        "error",
+        "PyTorch Adam's weight_decay is an L2 penalty",
+        "`torch.optim.Adam(weight_decay=w)` (and SGD, RMSprop) adds w * param to the gradient "
+        "before the adaptive scaling: an L2 penalty on every parameter, biases included. Keras's "
+        "`weight_decay=w` is decoupled (AdamW): param -= learning_rate * w * param.",
+        "Coupled and decoupled decay regularize differently (with Adam the L2 term is divided by "
+        "sqrt(v), so large-gradient weights are barely decayed): the trained weights differ.",
+        "{decay_fix}",
+        "torch.optim.Adam(params, weight_decay=1e-4) vs keras.optimizers.Adam(weight_decay=1e-4)",
+    ),
+    Rule(
+        "KD609",
+        "framework-semantics",
+        "error",
+        "PyTorch's loss takes logits",
+        "`nn.CrossEntropyLoss` applies log_softmax itself and `nn.BCEWithLogitsLoss` a sigmoid: "
+        "they take raw scores (logits), like Keras's losses with `from_logits=True`; "
+        "CrossEntropyLoss with class indices is SparseCategoricalCrossentropy.",
+        "A Keras loss with from_logits=False on the same raw outputs treats them as "
+        "probabilities (clipped to [eps, 1 - eps]): a different loss and different gradients.",
+        "{loss_fix}",
+        "nn.CrossEntropyLoss() vs loss='sparse_categorical_crossentropy' on a linear output",
+    ),
+    Rule(
+        "KD610",
+        "framework-semantics",
+        "info",
+        "Flatten order: channels-first vs channels-last",
+        "PyTorch flattens a (C, H, W) feature map channel by channel; Keras flattens (H, W, C) "
+        "position by position. The dense layer after it sees the same numbers in another order.",
+        "Training from scratch is unaffected (the order is absorbed by the dense weights), but "
+        "trained weights copied from PyTorch must have that layer's rows permuted.",
+        "Nothing to change for training from scratch. When copying trained weights, permute the "
+        "rows of the kernel of the Dense layer after the flatten from (C, H, W) to (H, W, C) order, "
+        "or put `layers.Permute((3, 1, 2))` before Keras's Flatten.",
+        "x.flatten(1) after nn.Conv2d vs layers.Flatten() after layers.Conv2D",
+    ),
+    Rule(
+        "KD611",
+        "framework-semantics",
+        "warning",
+        "PyTorch module could not be traced",
+        "torch.fx could not trace the module's forward() (data-dependent control flow, "
+        "unsupported calls): its leaf modules were compared in `named_modules()` order.",
+        "What forward() does between the modules (functional activations, concatenation order, "
+        "skip connections, which RNN state is used) is not compared.",
+        "Make forward() traceable by torch.fx (no Python branching on tensor values), or trust "
+        "only the per-module settings in this report. Trace error: {reason}",
+        "if x.sum() > 0: ... inside forward()",
+    ),
+    Rule(
+        "KD612",
+        "framework-semantics",
+        "info",
+        "PyTorch training loop settings not read",
+        "A PyTorch script trains in its own loop: kerasdiff reads the optimizer, the loss module and "
+        "the DataLoader, not the loop (epochs, gradient clipping, schedulers, validation).",
+        "Those settings were taken as equal to the other side's; differences in the loop itself are "
+        "not reported.",
+        "Check the loop by hand: {unknown}.",
+        "for epoch in range(10): ... vs model.fit(epochs=10)",
+        # Fits every PyTorch pair with a recipe: the specific conventions come first.
+        weight=70,
+    ),
+    Rule(
+        "KD613",
+        "framework-semantics",
+        "info",
+        "BatchNorm moving variance: unbiased vs biased",
+        "PyTorch updates running_var with the unbiased batch variance (divided by n - 1); Keras "
+        "updates moving_variance with the biased one (divided by n). No setting removes it.",
+        "The inference variance differs by the factor n / (n - 1): {size}.",
+        "Nothing to set; larger batches make it negligible.",
+        "nn.BatchNorm1d(16) vs layers.BatchNormalization(momentum=0.9, epsilon=1e-5)",
+    ),
+    Rule(
+        "KD614",
+        "framework-semantics",
+        "warning",
+        "PyTorch layers or calls not translated",
+        "These PyTorch modules or functional calls have no Keras counterpart in kerasdiff yet: "
+        "they are compared only by their class and public attributes.",
+        "Their settings and conventions (an LSTM's gate layout, an attention layer's heads) are "
+        "not checked: a port can differ there without a finding.",
+        "Check these by hand, or with `--probe` once both sides run: {untranslated}.",
+        "nn.LSTM(32, 64) vs layers.LSTM(64)",
+    ),
+    Rule(
+        "KD615",
+        "framework-semantics",
+        "error",
+        "PyTorch pads symmetrically; Keras's 'same' does not",
+        "PyTorch's `padding=p` adds p rows and columns on every side. Keras's `padding='same'` "
+        "pads only what the stride needs and puts the extra one at the end (a 3x3 stride-2 "
+        "convolution on an even size pads 0 before and 1 after).",
+        "The kernel lands on other pixels: every output is shifted by one position and the feature "
+        "maps differ, given the same weights.",
+        "Port `padding={torch_padding}` as `layers.ZeroPadding{n}D({torch_padding})` followed by "
+        "`padding='valid'` on {keras_layer}.",
+        "nn.Conv2d(3, 8, 3, stride=2, padding=1) vs layers.Conv2D(8, 3, strides=2, padding='same')",
+    ),
+    Rule(
         "KD901",
         "topology",
         "info",

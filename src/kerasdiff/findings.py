@@ -45,6 +45,9 @@ class Finding:
     anchors_b: tuple[str, ...] = field(default=(), compare=False)
     # The values the fix template was filled with (refilled when findings are grouped).
     params: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+    # A framework-semantics finding: the concrete findings it explains, as (code, a_path,
+    # attribute); they become its rows (combine.absorb), more precise than `absorbed_by`.
+    explains: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -135,6 +138,7 @@ def make(
     consequences: tuple = (),
     details: tuple = (),
     related: tuple = (),
+    explains: tuple = (),
     **params: Any,
 ) -> Finding:
     """Build a finding; kind, severity, title, why and fix come from the catalogue only.
@@ -171,6 +175,7 @@ def make(
         tuple(anchors_a),
         tuple(anchors_b),
         tuple(sorted(params.items())),
+        tuple(explains),
     )
 
 

@@ -8,11 +8,13 @@ from kerasdiff.graph import Graph
 from kerasdiff.load.interface import Framework
 from kerasdiff.load.keras import KerasFramework
 from kerasdiff.load.sklearn import SklearnFramework
+from kerasdiff.load.torch import TorchFramework
 
 # One line per framework; the order is the order in which scripts are searched for models.
 FRAMEWORKS: tuple[Framework, ...] = (
     KerasFramework(),
     SklearnFramework(),
+    TorchFramework(),
 )
 
 

@@ -111,11 +111,15 @@ def origin_of(frame: Optional[FrameType]) -> Optional[str]:
     """file:line of a frame, if it is the user's code."""
     if frame is None or not is_user_file(frame.f_code.co_filename):
         return None
-    fn = frame.f_code.co_filename
-    rel = os.path.relpath(fn, _CWD)
+    return format_origin(frame.f_code.co_filename, frame.f_lineno)
+
+
+def format_origin(filename: str, line: int) -> str:
+    """`file:line` as reports show it: relative to where kerasdiff runs when that is shorter."""
+    rel = os.path.relpath(filename, _CWD)
     if rel.startswith(".." + os.sep + ".."):
-        rel = fn
-    return f"{rel}:{frame.f_lineno}"
+        rel = filename
+    return f"{rel}:{line}"
 
 
 def user_origin() -> Optional[str]:

@@ -70,7 +70,7 @@ class Report:
                 where = top.attribute or where.strip("()")
             where = where.split(" (+")[0]
             where = where if len(where) <= 40 else where[:37] + "..."
-            head = f" - first: {top.code} {top.title[:1].lower() + top.title[1:]} ({where})"
+            head = f" - first: {top.code} {_lower_first(top.title)} ({where})"
         return f"{word}: {', '.join(parts)}{head}"
 
 
@@ -130,3 +130,9 @@ def model_summary(g: Graph) -> dict:
         "layers": len(g.layers),
         "env": dict(g.env),
     }
+
+
+def _lower_first(title: str) -> str:
+    """'Layer setting differs' -> 'layer setting differs'; names keep their case (PyTorch, BatchNorm)."""
+    word = title.split(" ", 1)[0]
+    return title if any(c.isupper() for c in word[1:]) else title[:1].lower() + title[1:]

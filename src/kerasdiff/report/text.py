@@ -89,7 +89,7 @@ def _finding(console: Console, n: int, f: Finding, detail: bool, src: _Sources) 
         # The message says both sides; the rows say where the Keras script differs.
         where = f.a_source or f.b_source
         if where:
-            console.print(f"    [dim]estimator: {escape(src(where))}[/]")
+            console.print(f"    [dim]defined at: {escape(src(where))}[/]")
         for a_path, b_path, attr, a_value, b_value, a_src, b_src in f.details:
             va, vb = _values(a_value, b_value)
             t.add_row("    A", escape(_with_attr(a_path, attr)), escape(va), escape(src(a_src)))

@@ -19,13 +19,16 @@ def absorb(first: list[Finding], later: list[Finding]) -> list[Finding]:
     (its `details`, its code in `related`): one cause, one finding. A semantic finding with
     anchors absorbs only the findings on the same calls (e.g. the output layer)."""
     by_code: dict[str, int] = {f.code: i for i, f in enumerate(later)}
+    by_key: dict[tuple[str, str, str], int] = {k: i for i, f in enumerate(later) for k in f.explains}
     rows: dict[int, list] = {}
     related: dict[int, list] = {}
     kept: list[Finding] = []
     for f in first:
         target = catalog.get(f.code).absorbed_by
-        i = by_code.get(target) if target else None
-        if i is not None:
+        i = by_key.get((f.code, f.a_path, f.attribute))
+        if i is None:
+            i = by_code.get(target) if target else None
+        if i is not None and (f.code, f.a_path, f.attribute) not in later[i].explains:
             s = later[i]
             if (s.anchors_a or s.anchors_b) and not (
                 set(s.anchors_a) & set(f.anchors_a) or set(s.anchors_b) & set(f.anchors_b)

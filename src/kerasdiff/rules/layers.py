@@ -207,7 +207,9 @@ def compare_layers(
             f"{'trainable' if lb.trainable else 'frozen'} in B",
             **common,
         )
-    if la.folded != lb.folded:
+    # Across frameworks the spelling of an activation is the other framework's idiom, not a
+    # difference anyone can unify (nn.ReLU() is how PyTorch writes Dense(activation='relu')).
+    if la.folded != lb.folded and ctx.a.framework == ctx.b.framework:
         how_a = "a separate Activation layer" if la.folded else "the layer's own activation"
         how_b = "a separate Activation layer" if lb.folded else "the layer's own activation"
         yield make(

@@ -41,6 +41,14 @@ class KerasFramework(Framework):
         return out
 
     # ---- worker side
+    def wants(self, source: str) -> bool:
+        # A PyTorch script that never names Keras or TensorFlow does not pay their ~6 s import.
+        import re
+
+        if re.search(r"\b(keras|tensorflow|tf_keras)\b", source):
+            return True
+        return not re.search(r"\btorch\b", source)
+
     def start(self, run: Any) -> None:
         import keras  # noqa: F401 - Keras first, then the hooks
 

@@ -1,0 +1,183 @@
+"""PyTorch modules compared with Keras ports (load/torch): real torch scripts traced with torch.fx,
+translated into Keras terms, the convention rules on real pairs, and the CLI's contracts for bad
+input. The examples/kd6xx-torch-* pairs (run by tests/test_examples.py) hold one convention each."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLES, ROOT, load_graph
+from kerasdiff.cli import cli
+
+FIX = os.path.join(ROOT, "tests", "fixtures", "torch")
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="PyTorch is not installed here (the full tier has it)")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def one_line(result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kerasdiff: "), result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def _ex(name: str, side: str) -> str:
+    return os.path.join(EXAMPLES, name, side)
+
+
+# --------------------------------------------------------------------------- no torch needed
+
+
+def test_a_pt_file_is_refused_and_never_unpickled(tmp_path):
+    """A .pt/.pth spec is a pickle: refused before any worker starts; its payload never runs."""
+    pt = tmp_path / "weights.pt"
+    marker = tmp_path / "unpickled"
+    subprocess.run([sys.executable, os.path.join(FIX, "pickle_spec.py"), str(pt), str(marker)], check=True)
+    line = one_line(run(str(pt), _ex("kd603-torch-init", "b.py")))
+    assert "weights.pt" in line and "never unpickles" in line and ".py script" in line, line
+    assert not marker.exists()
+
+
+@pytest.mark.skipif(HAS_TORCH, reason="torch is installed here: the fast tier (no torch) runs this check")
+def test_without_torch_installed_the_line_gives_the_install_command():
+    line = one_line(run(_ex("kd603-torch-init", "a.py"), _ex("kd603-torch-init", "a.py")))
+    assert "No module named 'torch'" in line and 'pip install "kerasdiff[torch]"' in line, line
+
+
+# --------------------------------------------------------------------------- real torch
+
+
+@pytest.mark.keras
+@needs_torch
+def test_a_torch_worker_never_imports_tensorflow():
+    code = (
+        "import sys; from kerasdiff.load.script import load_file; "
+        f"g = load_file({_ex('kd603-torch-init', 'a.py')!r}, 'script', [None]).graphs[0]; "
+        "print(g.framework, 'tensorflow' in sys.modules, 'keras' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["torch", "False", "False"], out.stdout + out.stderr
+
+
+@pytest.mark.keras
+@needs_torch
+def test_translation_into_keras_terms():
+    g = load_graph(os.path.join(FIX, "convs.py"))
+    assert g.framework == "torch" and g.env["torch"]
+    by = {l.key: l for l in g.layers}
+    # stride 2 with padding 1 is not Keras's "same": a faithful port pads, then convolves valid
+    assert by["stem.padding"].cls == "ZeroPadding2D" and by["stem.padding"].config["padding"] == [
+        [1, 1],
+        [1, 1],
+    ]
+    assert by["stem"].cls == "Conv2D" and by["stem"].config["padding"] == "valid"
+    assert by["stem"].config["strides"] == [2, 2] and by["stem"].weights[0].shape == (3, 3, 3, 8)
+    assert by["right"].config["padding"] == "same" and by["right"].config["use_bias"] is False
+    assert not by["stem"].trainable and by["left"].trainable
+    # PyTorch momentum 0.2 (weight of the new batch) is Keras momentum 0.8
+    assert by["bn"].config["momentum"] == pytest.approx(0.8) and by["bn"].config["epsilon"] == 1e-3
+    # nn.init calls as Keras initializers; untouched layers keep PyTorch's default
+    assert by["head"].config["kernel_initializer"]["class"] == "GlorotUniform"
+    assert by["head"].config["bias_initializer"]["class"] == "Zeros"
+    left = by["left"].config["kernel_initializer"]
+    assert left["class"] == "VarianceScaling" and left["config"]["scale"] == 2.0
+    assert left["config"]["distribution"] == "untruncated_normal"
+    assert by["right"].config["kernel_initializer"]["config"]["scale"] == pytest.approx(1 / 3)
+    # AdaptiveAvgPool2d(1) + flatten is one GlobalAveragePooling2D; cat over channels is axis -1
+    assert by["pool"].cls == "GlobalAveragePooling2D" and by["pool"].config["keepdims"] is False
+    cat = next(l for l in g.layers if l.cls == "Concatenate")
+    assert cat.config["axis"] == -1
+    assert not any(l.cls == "Flatten" for l in g.layers)
+    # shapes channels-last, batch unknown
+    assert g.inputs[0].shape == (None, 16, 16, 3)
+    stem_call = next(c for c in g.calls if c.layer == "stem")
+    assert stem_call.output_shapes == ((None, 8, 8, 8),)
+    # source lines: the module's construction, the functional call's line in forward()
+    assert by["stem"].origin.endswith("convs.py:15")
+    assert cat.origin.endswith("convs.py:29")
+    # the recipe in Keras terms
+    rec = g.recipe
+    opt = rec["compile"]["optimizer"]
+    assert (
+        opt["class"] == "AdamW" and opt["config"]["weight_decay"] == 0.05 and opt["config"]["epsilon"] == 1e-8
+    )
+    loss = rec["compile"]["loss"][0]
+    assert loss["name"] == "sparse_categorical_crossentropy" and loss["config"]["from_logits"] is True
+    assert loss["config"]["label_smoothing"] == 0.1
+    assert rec["fit"]["batch_size"] == 10 and rec["fit"]["shuffle"] is False
+    assert rec["seeds"] == [{"fn": "torch.manual_seed", "value": 7, "origin": rec["seeds"][0]["origin"]}]
+    assert rec["seeds"][0]["origin"].endswith("convs.py:9")
+
+
+@pytest.mark.keras
+@needs_torch
+def test_recipe_differences_against_a_keras_port(tmp_path):
+    """Ordinary recipe rules work across frameworks: DataLoader batch size vs fit(batch_size)."""
+    port = tmp_path / "port.py"
+    port.write_text(
+        "import keras, numpy as np\nfrom keras import layers\n"
+        "keras.utils.set_random_seed(0)\n"
+        "model = keras.Sequential([keras.Input((10,)), layers.Dense(32, activation='relu'), layers.Dense(4)])\n"
+        "model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9),\n"
+        "              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))\n"
+        "model.fit(np.zeros((64, 10)), np.zeros(64), batch_size=32, shuffle=True)\n"
+    )
+    result = run(_ex("kd612-torch-training-loop", "a.py"), str(port), "--format", "json")
+    data = json.loads(result.stdout)
+    codes = {(f["code"], f["attribute"]) for f in data["findings"]}
+    assert ("KD341", "batch_size") in codes, codes
+    # The PyTorch script seeds nothing, the port does: seeding differs.
+    assert ("KD351", "seed") in codes, codes
+    assert data["a"]["framework"] == "torch" and data["a"]["env"]["torch"]
+    assert result.exit_code == 1
+
+
+@pytest.mark.keras
+@needs_torch
+def test_no_example_input_takes_the_keras_shape_and_two_modules_without_one_exit_2(tmp_path):
+    with open(_ex("kd603-torch-init", "a.py"), encoding="utf-8") as fh:
+        src = fh.read().replace("example_input", "_unused")
+    a = tmp_path / "a.py"
+    a.write_text(src)
+    result = run(str(a), _ex("kd603-torch-init", "b.py"), "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and [f["code"] for f in data["findings"]] == ["KD603"], data["findings"]
+    b = tmp_path / "b.py"
+    b.write_text(src)
+    line = one_line(run(str(a), str(b)))
+    assert "example_input" in line, line
+
+
+@pytest.mark.keras
+@needs_torch
+def test_a_frozen_layer_and_a_wrong_padding_are_reported_at_the_right_layer(tmp_path):
+    port = tmp_path / "port.py"
+    port.write_text(
+        "import keras\nfrom keras import layers\n"
+        "inp = keras.Input((16, 16, 3))\n"
+        "x = layers.Conv2D(8, 3, strides=2, padding='same', activation='relu')(inp)\n"
+        "x = layers.Concatenate()([layers.Conv2D(4, 1)(x), layers.Conv2D(4, 3, padding='same', use_bias=False)(x)])\n"
+        "x = layers.GlobalAveragePooling2D()(layers.ReLU()(layers.BatchNormalization(momentum=0.8, epsilon=1e-3)(x)))\n"
+        "model = keras.Model(inp, layers.Dense(5)(x))\n"
+    )
+    data = json.loads(run(os.path.join(FIX, "convs.py"), str(port), "--format", "json").stdout)
+    found = {(f["code"], f["attribute"]): f for f in data["findings"]}
+    assert ("KD211", "trainable") in found, list(found)
+    assert found["KD211", "trainable"]["a_path"] == "stem"
+    # stride 2 + padding=1 vs padding='same': one convention finding holding the two concrete rows
+    pad = found["KD615", "padding"]
+    assert data["findings"][0]["code"] == "KD615"
+    assert pad["related"] == ["KD161", "KD141"] and len(pad["details"]) == 2, pad
+    assert "ZeroPadding2D((1, 1))" in pad["fix"] and "on conv2d" in pad["fix"], pad["fix"]
