@@ -181,3 +181,38 @@ def test_a_frozen_layer_and_a_wrong_padding_are_reported_at_the_right_layer(tmp_
     assert data["findings"][0]["code"] == "KD615"
     assert pad["related"] == ["KD161", "KD141"] and len(pad["details"]) == 2, pad
     assert "ZeroPadding2D((1, 1))" in pad["fix"] and "on conv2d" in pad["fix"], pad["fix"]
+
+
+@pytest.mark.keras
+@needs_torch
+def test_probe_copies_keras_weights_into_the_module_without_an_example_input(tmp_path):
+    """Keras as A, PyTorch as B (the weights go into the module: HWIO -> OIHW, the Dense rows back
+    to (C, H, W)), and the module has no example_input: its shapes come from the probe's inputs."""
+    with open(_ex("kd610-torch-flatten-order", "a.py"), encoding="utf-8") as fh:
+        src = fh.read().replace("example_input =", "_unused =")
+    b = tmp_path / "net.py"
+    b.write_text(src)
+    data = json.loads(
+        run(_ex("kd610-torch-flatten-order", "b.py"), str(b), "--probe", "--format", "json").stdout
+    )
+    probe = data["probe"]
+    assert probe["ran"] and probe["equal"] is True, probe
+    assert probe["weights_copied"] == 3 and probe["layers_compared"] == 6, probe
+    assert probe["outputs"][0]["max_abs_diff"] < 1e-5, probe
+
+
+@pytest.mark.keras
+@needs_torch
+def test_probe_names_the_first_diverging_layer_of_a_wrong_port():
+    data = json.loads(
+        run(
+            _ex("kd602-torch-norm-epsilon", "b.py"),
+            _ex("kd602-torch-norm-epsilon", "a.py"),
+            "--probe",
+            "--format",
+            "json",
+        ).stdout
+    )
+    first = data["probe"]["first_divergence"]
+    assert (first["a_path"], first["b_path"]) == ("layer_normalization", "norm"), first
+    assert 1e-4 < first["max_abs_diff"] < 1e-1, first

@@ -199,7 +199,10 @@ def plan(al: Alignment, seed: int = SEED) -> Plan | str:
     ]
     if a.structure != "graph" or b.structure != "graph":
         pairs = []  # subclassed models: only their outputs can be compared
-        notes.append("a subclassed model: only the model outputs are compared")
+        notes.append(
+            "a model without an inspectable graph (subclassed, or an untraceable forward()): "
+            "only the model outputs are compared"
+        )
     output_pairs = _output_pairs(fa, fb, al)
     return Plan(
         arrays, b_inputs, desc, sorted(set(weight_map.values())), weight_map, pairs, output_pairs, notes

@@ -13,6 +13,11 @@ from kerasdiff.rules.context import Context
 
 def _origin(g: Graph, key: object) -> Optional[str]:
     layer = g.layer_map().get(str(key)) if key else None
+    if layer is None and g.outputs:
+        # "(model output)": the line of the layer that produces the output, next to the code
+        # (a subclassed call(), an untraceable forward()) where the computations part.
+        call = g.call_map().get(g.outputs[0].ref.rpartition(":")[0])
+        layer = g.layer_map().get(call.layer) if call is not None else None
     return layer.origin if layer is not None else None
 
 

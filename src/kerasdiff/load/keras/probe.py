@@ -9,28 +9,7 @@ from typing import Any
 
 import numpy as np
 
-# Outputs with more elements are compared on a fixed, evenly spaced sample (same on both sides:
-# it depends only on the size), so a 1,000-layer model does not ship gigabytes between processes.
-SAMPLE = 65536
-
-
-_INDEX: dict[int, np.ndarray] = {}
-
-
-def _sample(arr: np.ndarray) -> tuple[np.ndarray, bool]:
-    """The values compared: all of them, or SAMPLE evenly spaced ones, in their own float dtype
-    (picked before any conversion: a large output is never copied whole)."""
-    flat = np.asarray(arr).reshape(-1)
-    if flat.size > SAMPLE:
-        idx = _INDEX.get(flat.size)
-        if idx is None:
-            idx = _INDEX[flat.size] = np.linspace(0, flat.size - 1, SAMPLE).astype(np.int64)
-        flat, sampled = flat[idx], True
-    else:
-        sampled = False
-    if flat.dtype.kind != "f" or flat.dtype.itemsize < 4:
-        flat = flat.astype(np.float64 if flat.dtype.itemsize > 4 else np.float32)
-    return flat, sampled
+from kerasdiff.probe.arrays import load_weights, sample
 
 
 def export_weights(index: Any, layers: list[str], path: str) -> dict:
@@ -67,16 +46,6 @@ def import_weights(index: Any, mapping: dict, source: dict) -> dict:
     return {"copied": copied, "skipped": skipped}
 
 
-def load_weights(path: str, order: list) -> dict:
-    data = np.load(path)
-    out: dict[str, list] = {}
-    i = 0
-    for key, n in order:
-        out[key] = [data[f"{j}"] for j in range(i, i + n)]
-        i += n
-    return out
-
-
 def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) -> dict:
     """Run the model in inference mode; save the outputs of `calls` and of the model."""
     import keras
@@ -92,14 +61,14 @@ def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) ->
         rows = []
         for i, v in enumerate(values):
             arr = keras.ops.convert_to_numpy(v)
-            sample, sampled = _sample(arr)
-            saved[f"{name}__{i}"] = sample
+            flat, sampled = sample(arr)
+            saved[f"{name}__{i}"] = flat
             rows.append(
                 {
                     "shape": list(arr.shape),
                     "dtype": str(arr.dtype),
                     "sampled": sampled,
-                    "nonfinite": int(np.count_nonzero(~np.isfinite(sample))),
+                    "nonfinite": int(np.count_nonzero(~np.isfinite(flat))),
                 }
             )
         meta[name] = rows

@@ -23,6 +23,7 @@ class TorchFramework(Framework):
     label = "a PyTorch module"
     # Listed so that a .pt/.pth spec gets its own refusal (check_saved), never a load.
     saved_suffixes = (".pt", ".pth")
+    can_probe = True
 
     # ---- parent side
     def checkers(self) -> tuple:
@@ -104,6 +105,11 @@ class TorchFramework(Framework):
         rec["torch"]["example_input"] = example is not None
         rec["torch"]["input_layout"] = layout
         return replace(graph, recipe=rec, env={"torch": torch.__version__.split("+")[0]})
+
+    def serve_probe(self, models: list, request_path: str) -> None:
+        from kerasdiff.load.torch.probe import run_tasks
+
+        run_tasks(models, request_path)
 
     def hint(self, exc: BaseException, line_text: str) -> Optional[str]:
         if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "torch":

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
 
+import numpy as np
+
 from kerasdiff.graph import Call, Graph, InputSpec, Layer, OutputSpec, Weight
 from kerasdiff.load.torch import hooks
 
@@ -302,8 +304,13 @@ def _pool(ctx: _Ctx, key: str, m: Any, kind: str, n: int) -> Translated:
     cfg: dict = {"pool_size": k, "padding": "valid", "strides": s, "data_format": "channels_last"}
     layers: list = []
     if any(p):
-        # torch pads with -inf (max) or zeros counted per count_include_pad (average).
-        cfg["torch_padding"] = p
+        # What a port writes: ZeroPadding + a valid pool. Exact for averages that count the
+        # padding; PyTorch's max pool pads with -inf, equal only on non-negative inputs (the
+        # torch rules check what feeds it).
+        zcfg = {"padding": [[q, q] for q in p] if n > 1 else [p[0], p[0]], "data_format": "channels_last"}
+        layers.append((f"{key}.padding", f"ZeroPadding{n}D", zcfg, [], 0, True))
+        if kind == "Max":
+            ctx.facts.setdefault("max_pool_padding", []).append(key)
     if getattr(m, "ceil_mode", False):
         cfg["ceil_mode"] = True  # Keras floors: a visible difference
     if kind == "Average" and any(p) and not getattr(m, "count_include_pad", True):
@@ -526,6 +533,12 @@ class _Builder:
         self.shapes = shapes
         self.untranslated: list[str] = []
         self.consumers: dict[str, int] = {}
+        # For the probe: the fx node whose value each call stands for, the module behind each
+        # layer, and (C, H, W) of a channels-first flatten feeding a Dense (its kernel rows).
+        self.node_of_call: dict[str, str] = {}
+        self.modules: dict[str, Any] = {}
+        self.flat_rows: dict[str, list] = {}
+        self.rows: dict[str, list] = {}
 
     # ---- helpers
     def neutral_shape(self, node: Any, layout: str) -> Optional[tuple]:
@@ -571,6 +584,8 @@ class _Builder:
                 Call(ckey, key, tuple(refs), (shape,) if last else (None,), (self.dtype_of(node),))
             )
             refs = [f"{ckey}:0"]
+            if last:
+                self.node_of_call[ckey] = node.name
         self.refs[node.name] = refs[0]
         self.layout[node.name] = layout
 
@@ -661,6 +676,51 @@ def _node_origin(node: Any) -> Optional[str]:
     return format_origin(*best) if best else None
 
 
+@dataclass
+class LiveIndex:
+    """What the probe needs to run a traced module by the graph's keys (kerasdiff.load.torch.probe)."""
+
+    model: Any
+    gm: Any  # the fx GraphModule (runs the module's own submodules)
+    layers: dict  # layer key -> neutral Layer
+    modules: dict  # layer key -> nn.Module
+    node_of_call: dict  # call key -> fx node name
+    layout: dict  # fx node name -> "cf" | "plain"
+    input_layouts: list
+    output_layouts: list
+    rows: dict  # Dense layer key -> (C, H, W) of the channels-first flatten before it
+    shapes: bool  # whether tensor shapes were propagated (rows need them)
+    flat_rows: dict = field(default_factory=dict)  # flatten node -> (C, H, W) it flattened
+    layout_hint: Optional[str] = None
+
+
+def with_shapes(model: Any, inputs: list) -> LiveIndex:
+    """The index again, traced with these inputs for shapes (a script without example_input: the
+    (C, H, W) of a flatten before a Dense decides how that Dense's weights are copied)."""
+    import torch
+
+    idx = live_index(model)
+    if idx.shapes or idx.gm is None:
+        return idx
+    xs = tuple(
+        torch.as_tensor(np.ascontiguousarray(np.moveaxis(x, -1, 1) if lay == "cf" and x.ndim >= 3 else x))
+        for x, lay in zip(inputs, idx.input_layouts)
+    )
+    build_graph(model, "", "", xs, idx.layout_hint, lambda m: None)
+    return live_index(model)
+
+
+_LIVE: dict[int, LiveIndex] = {}
+
+
+def live_index(model: Any) -> LiveIndex:
+    """The index built when the module was extracted in this worker."""
+    idx = _LIVE.get(id(model))
+    if idx is None:
+        raise RuntimeError("the module was not traced in this worker")
+    return idx
+
+
 def build_graph(
     model: Any,
     spec: str,
@@ -678,7 +738,21 @@ def build_graph(
         gm = trace(model)
     except Untraceable as exc:
         facts["untraced"] = str(exc)
-        return _sequence_graph(ctx, model, spec, name, example, layout_hint), facts
+        g = _sequence_graph(ctx, model, spec, name, example, layout_hint)
+        mods = dict(model.named_modules())
+        _LIVE[id(model)] = LiveIndex(
+            model=model,
+            gm=None,
+            layers=g.layer_map(),
+            modules={l.key: mods[l.key] for l in g.layers if l.key in mods},
+            node_of_call={},
+            layout={},
+            input_layouts=[layout_hint == "channels_first" and "cf" or "plain"],
+            output_layouts=["plain"],
+            rows={},
+            shapes=False,
+        )
+        return g, facts
     shapes = False
     if example is not None:
         from torch.fx.passes.shape_prop import ShapeProp
@@ -729,6 +803,21 @@ def build_graph(
             b.meta.add(node.name)
     if b.untranslated:
         facts["untranslated"] = sorted(set(b.untranslated))
+    out_nodes = list(_flat(nodes[-1].args[0])) if nodes and nodes[-1].op == "output" else []
+    _LIVE[id(model)] = LiveIndex(
+        model=model,
+        gm=gm,
+        layers=dict(b.layers),
+        modules=dict(b.modules),
+        node_of_call=dict(b.node_of_call),
+        layout=dict(b.layout),
+        input_layouts=[b.layout.get(n.name, "plain") for n in nodes if n.op == "placeholder"],
+        output_layouts=[b.layout.get(getattr(a, "name", ""), "plain") for a in out_nodes],
+        rows=dict(b.rows),
+        shapes=shapes,
+        flat_rows=dict(b.flat_rows),
+        layout_hint=layout_hint,
+    )
     layers = tuple(b.layers.values())
     params = sum(int(p.numel()) for p in model.parameters())
     buffers = sum(
@@ -808,8 +897,8 @@ def _module_node(b: _Builder, node: Any, m: Any) -> None:
         args = _tensor_args(node)
         if args and _fold_global(b, node, args[0], ins):
             return
-        if args and b.layout.get(args[0].name) == "cf" and _spatial_size(args[0], b) != 1:
-            b.ctx.facts.setdefault("flatten_cf", []).append(key)
+        if args:
+            _note_flatten(b, node, args[0])
     if fn is None:
         b.untranslated.append(f"{cls} ({key})")
         tr = Translated(
@@ -827,6 +916,10 @@ def _module_node(b: _Builder, node: Any, m: Any) -> None:
         )
     else:
         tr = fn(b.ctx, key, m)
+    b.modules[key] = m
+    args = _tensor_args(node)
+    if cls in ("Linear", "LazyLinear") and args and args[0].name in b.flat_rows:
+        b.rows[key] = b.flat_rows[args[0].name]
     b.add(node, tr, ins, origin)
 
 
@@ -911,10 +1004,9 @@ def _function_node(b: _Builder, node: Any) -> None:
         cls = {"add": "Add", "iadd": "Add", "sub": "Subtract", "mul": "Multiply", "imul": "Multiply"}[name]
         tr = Translated([(key, cls, {}, [], 0, True)])
     elif name in ("flatten", "view", "reshape") and _flattens(node, b):
-        if lay == "cf" and _spatial_size(src, b) != 1:
-            b.ctx.facts.setdefault("flatten_cf", []).append(key)
         if _fold_global(b, node, src, ins):
             return
+        _note_flatten(b, node, src)
         tr = Translated([(key, "Flatten", {"data_format": "channels_last"}, [], 0, True)], "plain")
     elif re.fullmatch(r"(max|avg)_pool[123]d", name):
         n = int(name[-2])
@@ -997,7 +1089,18 @@ def _fold_global(b: _Builder, node: Any, src: Any, ins: list[str]) -> bool:
     )
     b.refs[node.name] = ins[0]
     b.layout[node.name] = "plain"
+    b.node_of_call[prev.key] = node.name  # the flattened (N, C) value, not the (N, C, 1, 1) one
     return True
+
+
+def _note_flatten(b: _Builder, node: Any, src: Any) -> None:
+    """A channels-first map flattened: KD610, and the (C, H, W) a following Dense's rows come in."""
+    if b.layout.get(src.name) != "cf" or _spatial_size(src, b) == 1:
+        return
+    b.ctx.facts.setdefault("flatten_cf", []).append(node.target if node.op == "call_module" else node.name)
+    tm = src.meta.get("tensor_meta") if b.shapes else None
+    if tm is not None:
+        b.flat_rows[node.name] = [int(d) for d in tm.shape[1:]]
 
 
 def _training_dropout(node: Any) -> bool:

@@ -355,6 +355,26 @@ def _recipe(p: _Pair) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- structure
 
 
+_NON_NEGATIVE = {"relu", "relu6", "sigmoid", "softmax", "softplus", "hard_sigmoid"}
+
+
+def _negative_max_pool_padding(p: _Pair) -> list[str]:
+    """Max pools whose padding PyTorch fills with -inf, on values that may be negative: zero
+    padding (what the graph and a Keras port use) is then not the same."""
+    out = []
+    calls = p.t.call_map()
+    layers = p.t.layer_map()
+    for key in p.facts.get("max_pool_padding") or []:
+        pad = next((c for c in p.t.calls if c.layer == f"{key}.padding"), None)
+        src = calls.get(pad.inputs[0].rpartition(":")[0]) if pad is not None and pad.inputs else None
+        lay = layers.get(src.layer) if src is not None else None
+        cfg = lay.config if lay is not None else {}
+        act = "relu" if lay is not None and lay.cls == "ReLU" else cfg.get("activation")
+        if act not in _NON_NEGATIVE:
+            out.append(f"MaxPool padding of {key} (PyTorch pads with -inf, ZeroPadding with 0)")
+    return out
+
+
 def _structure(p: _Pair) -> Iterator[Finding]:
     if p.facts.get("untraced"):
         yield make(
@@ -370,8 +390,8 @@ def _structure(p: _Pair) -> Iterator[Finding]:
             # KD904 says the same in Keras's words.
             explains=tuple(_key(f) for f in p.ctx.earlier if f.code == "KD904"),
         )
-    if p.facts.get("untranslated"):
-        items = p.facts["untranslated"]
+    items = list(p.facts.get("untranslated") or []) + _negative_max_pool_padding(p)
+    if items:
         # "A has torch.LSTM, B has LSTM" is not a finding about the model: KD614 says what is unread.
         raw = [
             f
