@@ -216,3 +216,33 @@ def test_probe_names_the_first_diverging_layer_of_a_wrong_port():
     first = data["probe"]["first_divergence"]
     assert (first["a_path"], first["b_path"]) == ("layer_normalization", "norm"), first
     assert 1e-4 < first["max_abs_diff"] < 1e-1, first
+
+
+@pytest.mark.keras
+@needs_torch
+@pytest.mark.parametrize(
+    "forward, want",
+    [
+        ("out, (h, c) = self.rnn(x)\n        return self.fc(h[-1])", False),
+        ("out, _ = self.rnn(x)\n        return self.fc(out)", True),
+        ("out, _ = self.rnn(x)\n        return self.fc(out[:, -1, :])", False),
+        ("out, (h, c) = self.rnn(x)\n        return self.fc(c[-1])", "untranslated"),
+    ],
+)
+def test_which_lstm_state_forward_uses(tmp_path, forward, want):
+    script = tmp_path / "rnn.py"
+    script.write_text(
+        "import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.rnn = nn.LSTM(4, 6, batch_first=True)\n"
+        "        self.fc = nn.Linear(6, 2)\n\n    def forward(self, x):\n"
+        f"        {forward}\n\n\nmodel = M()\nexample_input = torch.randn(2, 5, 4)\n"
+    )
+    g = load_graph(str(script))
+    rnn = g.layer("rnn")
+    assert rnn.cls == "LSTM" and rnn.config["units"] == 6 and rnn.params == 4 * 6 * (4 + 6) + 4 * 6
+    if want == "untranslated":
+        assert any("cell state" in u for u in g.recipe["torch"]["untranslated"]), g.recipe["torch"]
+    else:
+        assert rnn.config["return_sequences"] is want
+        fc_call = next(c for c in g.calls if c.layer == "fc")
+        assert fc_call.output_shapes == (((None, 5, 2) if want else (None, 2)),)

@@ -1,5 +1,5 @@
-"""KD614, side A (PyTorch): an nn.LSTM, which kerasdiff does not translate yet: it says so instead
-of calling the pair equal."""
+"""KD614, side A (PyTorch): a bidirectional nn.LSTM, which kerasdiff does not translate yet: it
+says so instead of calling the pair equal."""
 import torch
 from torch import nn
 
@@ -7,8 +7,8 @@ from torch import nn
 class Tagger(nn.Module):
     def __init__(self):
         super().__init__()
-        self.lstm = nn.LSTM(8, 16, batch_first=True)
-        self.fc = nn.Linear(16, 3)
+        self.lstm = nn.LSTM(8, 16, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(32, 3)
         nn.init.xavier_uniform_(self.fc.weight)
         nn.init.zeros_(self.fc.bias)
 

@@ -1001,6 +1001,20 @@ RULES: tuple[Rule, ...] = (
         "nn.Conv2d(3, 8, 3, stride=2, padding=1) vs layers.Conv2D(8, 3, strides=2, padding='same')",
     ),
     Rule(
+        "KD616",
+        "framework-semantics",
+        "warning",
+        "PyTorch's LSTM/GRU has two bias vectors",
+        "nn.LSTM and nn.GRU add `bias_ih` and `bias_hh`, both trained; Keras's LSTM has one bias "
+        "(GRU with reset_after=True keeps the two apart in one (2, 3 * units) weight). The sum is "
+        "the bias that computes, so given the weights the outputs agree.",
+        "In training the summed LSTM bias takes two gradient steps per update: it moves about "
+        "twice as fast as in Keras, and its initial spread is the sum of two uniform draws.",
+        "Nothing in Keras reproduces it exactly; to train like Keras in PyTorch, zero and freeze "
+        "one of them (`nn.init.zeros_(m.bias_hh_l0); m.bias_hh_l0.requires_grad_(False)`) for {layers}.",
+        "nn.LSTM(8, 16, batch_first=True) vs layers.LSTM(16)",
+    ),
+    Rule(
         "KD901",
         "topology",
         "info",

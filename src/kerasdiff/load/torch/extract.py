@@ -330,6 +330,29 @@ def _adaptive_pool(ctx: _Ctx, key: str, m: Any) -> Translated:
     return Translated([(key, f"torch.{name}", {"output_size": size}, [], 0, True)])
 
 
+class _NotTranslated(Exception):
+    """A module kerasdiff recognises but does not translate in this configuration (the reason)."""
+
+
+def _rnn(ctx: _Ctx, key: str, m: Any) -> Translated:
+    from kerasdiff.load.torch import recurrent
+
+    why = recurrent.why_not(m)
+    if why:
+        raise _NotTranslated(why)
+    h = int(m.hidden_size)
+    # PyTorch draws every RNN weight and bias from U(-1/sqrt(hidden), 1/sqrt(hidden)).
+    init = {
+        "kernel": _init(ctx, key, m.weight_ih_l0, h, h, "kernel"),
+        "recurrent": _init(ctx, key, m.weight_hh_l0, h, h, "recurrent"),
+        "bias": _init(ctx, key, m.bias_ih_l0, h, h, "bias") if m.bias else _ZEROS,
+    }
+    if m.bias:
+        ctx.facts.setdefault("rnn_two_biases", []).append(key)
+    cfg = recurrent.config(m, init)
+    return Translated([(key, type(m).__name__, cfg, [], recurrent.keras_params(m), _trainable(m))], "plain")
+
+
 def _flatten_module(ctx: _Ctx, key: str, m: Any) -> Translated:
     if int(m.start_dim) != 1 or int(m.end_dim) != -1:
         return Translated(
@@ -419,6 +442,8 @@ MODULES: dict[str, Callable[[_Ctx, str, Any], Translated]] = {
     "AdaptiveMaxPool2d": _adaptive_pool,
     "AdaptiveMaxPool3d": _adaptive_pool,
     "Flatten": _flatten_module,
+    "LSTM": _rnn,
+    "GRU": _rnn,
 }
 for _n in (
     "ReLU",
@@ -539,6 +564,9 @@ class _Builder:
         self.modules: dict[str, Any] = {}
         self.flat_rows: dict[str, list] = {}
         self.rows: dict[str, list] = {}
+        # RNN outputs: fx node -> (call key, part): "module" (the tuple), "out" (all steps),
+        # "state" (LSTM's (h, c)), "h" / "c" (all layers' last states)
+        self.rnn: dict[str, tuple[str, str]] = {}
 
     # ---- helpers
     def neutral_shape(self, node: Any, layout: str) -> Optional[tuple]:
@@ -915,12 +943,18 @@ def _module_node(b: _Builder, node: Any, m: Any) -> None:
             "plain",
         )
     else:
-        tr = fn(b.ctx, key, m)
+        try:
+            tr = fn(b.ctx, key, m)
+        except _NotTranslated as why:
+            b.untranslated.append(f"{cls} ({key}: {why})")
+            tr = Translated([(key, f"torch.{cls}", _public_settings(m), [], None, _trainable(m))], "plain")
     b.modules[key] = m
     args = _tensor_args(node)
     if cls in ("Linear", "LazyLinear") and args and args[0].name in b.flat_rows:
         b.rows[key] = b.flat_rows[args[0].name]
     b.add(node, tr, ins, origin)
+    if fn is _rnn and not tr.layers[0][1].startswith("torch."):
+        b.rnn[node.name] = (b.calls[-1].key, "module")
 
 
 def _public_settings(m: Any) -> dict:
@@ -944,6 +978,9 @@ def _arg(node: Any, i: int, name: str, default: Any = None) -> Any:
 
 def _function_node(b: _Builder, node: Any) -> None:
     name = _fn_name(node)
+    first = _tensor_args(node)
+    if first and first[0].name in b.rnn and _rnn_part(b, node, first[0]):
+        return
     tensors = [a for a in _tensor_args(node) if a.name not in b.meta]
     if name in _META_FN or (name == "getitem" and tensors and tensors[0].name in b.meta) or not tensors:
         b.meta.add(node.name)
@@ -1074,6 +1111,68 @@ def _function_node(b: _Builder, node: Any) -> None:
         b.untranslated.append(f"{name} ({origin or key})")
         tr = Translated([(key, f"torch.{name}", consts, [], 0, True)], None)
     b.add(node, tr, ins, origin)
+
+
+def _last_step(node: Any) -> bool:
+    """x[:, -1] / x[:, -1, :] (the last time step of a batch-first sequence)."""
+    idx = node.args[1] if len(node.args) > 1 else None
+    if not isinstance(idx, tuple) or len(idx) not in (2, 3) or idx[1] != -1:
+        return False
+    full = slice(None, None, None)
+    return idx[0] == full and (len(idx) == 2 or idx[2] == full)
+
+
+def _rnn_part(b: _Builder, node: Any, src: Any) -> bool:
+    """Follow `out, (h, c) = lstm(x)` to the value used: the sequence, or its last step (Keras's
+    return_sequences=False). False: not an RNN pattern we know (the caller treats it as usual)."""
+    ckey, part = b.rnn[src.name]
+    call = next(c for c in b.calls if c.key == ckey)
+    lstm = b.layers[call.layer].cls == "LSTM"
+    name = _fn_name(node)
+    idx = node.args[1] if name == "getitem" and len(node.args) > 1 else None
+    new: Optional[str] = None
+    if part == "module" and idx == 0:
+        new = "out"
+    elif part == "module" and idx == 1:
+        new = "state" if lstm else "h"
+    elif part == "state" and idx in (0, 1):
+        new = "h" if idx == 0 else "c"
+    if new is not None:
+        b.rnn[node.name] = (ckey, new)
+        if new == "out":
+            b.refs[node.name] = f"{ckey}:0"
+            b.layout[node.name] = "plain"
+        else:
+            b.meta.add(node.name)  # not a value the graph carries until its last step is taken
+        return True
+    last = (part == "h" and (idx in (-1, 0) or (name == "squeeze" and _arg(node, 1, "dim", 0) == 0))) or (
+        part == "out" and name == "getitem" and _last_step(node)
+    )
+    if part == "c" or (part in ("h", "state") and not last):
+        b.untranslated.append(f"{'cell' if part == 'c' else 'hidden'} state of {call.layer} used directly")
+        b.meta.discard(node.name)
+        return False
+    if not last:
+        return False
+    seq = next((u for u in b.rnn if b.rnn[u] == (ckey, "out")), None)
+    if seq is not None and seq != src.name and any(True for _ in _users(node.graph, seq)):
+        b.untranslated.append(f"{call.layer}: both its sequence and its last state are used")
+        return False
+    layer = b.layers[call.layer]
+    b.layers[call.layer] = replace(layer, config={**layer.config, "return_sequences": False})
+    i = b.calls.index(call)
+    b.calls[i] = Call(
+        call.key, call.layer, call.inputs, (b.neutral_shape(node, "plain"),), call.output_dtypes
+    )
+    b.refs[node.name] = f"{ckey}:0"
+    b.layout[node.name] = "plain"
+    b.node_of_call[ckey] = node.name
+    return True
+
+
+def _users(graph: Any, name: str) -> list:
+    node = next((n for n in graph.nodes if n.name == name), None)
+    return list(node.users) if node is not None else []
 
 
 def _fold_global(b: _Builder, node: Any, src: Any, ins: list[str]) -> bool:

@@ -33,6 +33,10 @@ def _to_keras(layer: Any, module: Any, rows: Any) -> list[np.ndarray]:
         out.append(w.transpose(*range(2, 2 + n), 1, 0))
         if module.bias is not None:
             out.append(module.bias.detach().cpu().numpy())
+    elif cls in ("LSTM", "GRU"):
+        from kerasdiff.load.torch import recurrent
+
+        out = recurrent.to_keras(module)
     elif cls == "BatchNormalization":
         if module.affine:
             out += [module.weight.detach().cpu().numpy(), module.bias.detach().cpu().numpy()]
@@ -69,6 +73,14 @@ def _from_keras(layer: Any, module: Any, arrays: list[np.ndarray], rows: Any) ->
         if module.bias is not None and len(arrays) > 1:
             targets.append(module.bias)
             values.append(arrays[1])
+    elif cls in ("LSTM", "GRU"):
+        from kerasdiff.load.torch import recurrent
+
+        pairs = recurrent.from_keras(module, list(arrays))
+        if pairs is None:
+            return False
+        targets = [t for t, _ in pairs]
+        values = [v for _, v in pairs]
     elif cls == "BatchNormalization":
         names = (["weight", "bias"] if module.affine else []) + (
             ["running_mean", "running_var"] if module.track_running_stats else []

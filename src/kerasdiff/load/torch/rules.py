@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 from kerasdiff.findings import Finding, make, show
 
 NAME = "torch"
-CODES = tuple(f"KD6{n:02d}" for n in range(1, 16))
+CODES = tuple(f"KD6{n:02d}" for n in range(1, 17))
 
 
 def _key(f: Finding) -> tuple[str, str, str]:
@@ -127,9 +127,12 @@ def _layers(p: _Pair) -> Iterator[Finding]:
         f
         for f in p.ctx.earlier
         if f.code == "KD111"
-        and f.attribute in ("kernel_initializer", "bias_initializer", "embeddings_initializer")
+        and f.attribute
+        in ("kernel_initializer", "bias_initializer", "embeddings_initializer", "recurrent_initializer")
         and f"{p.t_path(f)}:{f.attribute.split('_')[0]}" in defaults
     ]
+    rnn_layers = [p.cls_of(p.t_path(f)) in ("LSTM", "GRU") for f in inits]
+    forget = [f for f in p.found("KD141", "unit_forget_bias", ("LSTM",)) if inits]
     if inits:
         limits = []
         for f in inits:
@@ -140,7 +143,10 @@ def _layers(p: _Pair) -> Iterator[Finding]:
                 if row not in limits:
                     limits.append(row)
         has_emb = any(f.attribute == "embeddings_initializer" for f in inits)
-        has_dense = any(f.attribute != "embeddings_initializer" for f in inits)
+        has_rnn = any(rnn_layers)
+        has_dense = any(
+            f.attribute != "embeddings_initializer" and not rnn for f, rnn in zip(inits, rnn_layers)
+        )
         parts = []
         if has_dense:
             parts.append(
@@ -149,6 +155,12 @@ def _layers(p: _Pair) -> Iterator[Finding]:
             )
         if has_emb:
             parts.append("`embeddings_initializer=keras.initializers.RandomNormal(0.0, 1.0)` on Embedding")
+        if has_rnn:
+            parts.append(
+                "on LSTM/GRU `kernel_initializer`, `recurrent_initializer` and `bias_initializer` = "
+                "`keras.initializers.RandomUniform(-b, b)`, b = 1/sqrt(units)"
+                + (", and `unit_forget_bias=False`" if forget else "")
+            )
         layers = list(dict.fromkeys(p.k_path(f) for f in inits))
         yield make(
             "KD603",
@@ -158,7 +170,7 @@ def _layers(p: _Pair) -> Iterator[Finding]:
             b_value=inits[0].b_value,
             message=f"{len(layers)} layer(s) start from PyTorch's default initialization on one side and "
             f"Keras's on the other ({_names(layers)})",
-            explains=tuple(_key(f) for f in inits),
+            explains=tuple(_key(f) for f in inits + forget),
             keras_init="; ".join(parts),
             limits=", ".join(limits[:6]) + (", ..." if len(limits) > 6 else "") or "none",
             **p.sources(inits),
@@ -188,6 +200,18 @@ def _layers(p: _Pair) -> Iterator[Finding]:
             explains=tuple(_key(f) for f in gelu),
             gelu_fix=fix,
             **p.sources(gelu),
+        )
+    two = [k for k in p.facts.get("rnn_two_biases") or [] if p.cls_of(k) in ("LSTM", "GRU")]
+    if two:
+        yield make(
+            "KD616",
+            a_path=two[0] if p.t_is_a else "(recurrent layers)",
+            b_path="(recurrent layers)" if p.t_is_a else two[0],
+            attribute="bias",
+            a_value="bias_ih + bias_hh" if p.t_is_a else "one bias",
+            b_value="one bias" if p.t_is_a else "bias_ih + bias_hh",
+            message=f"{p.side()}'s {', '.join(two[:4])} train two bias vectors where Keras trains one",
+            layers=", ".join(two[:4]),
         )
     leaky = p.found("KD141", "negative_slope", ("LeakyReLU",))
     if leaky:
