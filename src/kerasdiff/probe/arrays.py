@@ -1,7 +1,12 @@
-"""What both sides of a probe share, NumPy only: the sampling of a layer's output and the weight
-file format between workers (one .npz of arrays, the order [(layer, count)] beside it)."""
+"""What both sides of a probe share, NumPy only: the sampling of a layer's output, the weight
+file format between workers (one .npz of arrays, the order [(layer, count)] beside it), and the
+worker's loop over the parent's request (`serve`), which each framework feeds its own operations."""
 
 from __future__ import annotations
+
+import json
+import os
+from typing import Any, Callable
 
 import numpy as np
 
@@ -39,4 +44,51 @@ def load_weights(path: str, order: list) -> dict:
     return out
 
 
-__all__ = ["SAMPLE", "sample", "load_weights"]
+def load_inputs(path: str) -> list:
+    data = np.load(path)
+    return [data[f"{i}"] for i in range(len(data.files))]
+
+
+def serve(
+    request_path: str,
+    index_of: Callable[[int, list], Any],
+    export: Callable[[Any, list, str], dict],
+    import_: Callable[[Any, dict, dict], dict],
+    record: Callable[[Any, list, list, str], dict],
+) -> None:
+    """Execute the parent's probe request (export / import / record tasks) and write
+    `<request>.done`; never raises: a failure is the reply. `index_of(model, inputs)` builds the
+    live index of a model (`inputs`: the arrays its record task will use, or [])."""
+    with open(request_path, encoding="utf-8") as fh:
+        req = json.load(fh)
+    results: list = []
+    try:
+        inputs = {t["inputs"]: load_inputs(t["inputs"]) for t in req["tasks"] if t["op"] == "record"}
+        recorded = {t["model"]: inputs[t["inputs"]] for t in req["tasks"] if t["op"] == "record"}
+        indexes: dict[int, Any] = {}
+        last_order: list = []
+        for task in req["tasks"]:
+            i = task["model"]
+            if i not in indexes:
+                indexes[i] = index_of(i, recorded.get(i, []))
+            idx = indexes[i]
+            if task["op"] == "export":
+                results.append(export(idx, task["layers"], task["path"]))
+                last_order = results[-1]["order"]
+            elif task["op"] == "import":
+                order = task["order"] if task.get("order") is not None else last_order
+                results.append(import_(idx, task["map"], load_weights(task["path"], order)))
+            elif task["op"] == "record":
+                results.append(record(idx, inputs[task["inputs"]], task["calls"], task["path"]))
+        reply: dict = {"ok": True, "results": results}
+    except Exception as exc:  # noqa: BLE001 - the probe reports failure; it never breaks the diff
+        import traceback
+
+        reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300], "detail": traceback.format_exc()}
+    tmp = request_path + ".done.part"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(reply, fh)
+    os.replace(tmp, request_path + ".done")
+
+
+__all__ = ["SAMPLE", "sample", "load_weights", "load_inputs", "serve"]

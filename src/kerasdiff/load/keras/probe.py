@@ -3,13 +3,11 @@ them into B, run a model on the shared inputs and record every call's outputs (s
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any
 
 import numpy as np
 
-from kerasdiff.probe.arrays import load_weights, sample
+from kerasdiff.probe.arrays import sample, serve
 
 
 def export_weights(index: Any, layers: list[str], path: str) -> dict:
@@ -111,41 +109,4 @@ def run_tasks(models: list, request_path: str) -> None:
     """Execute the parent's probe request for this worker's models; write `<request>.done`."""
     from kerasdiff.load.keras.extract import live_index
 
-    with open(request_path, encoding="utf-8") as fh:
-        req = json.load(fh)
-    results: list = []
-    indexes: dict[int, Any] = {}
-
-    def index_of(i: int) -> Any:
-        if i not in indexes:
-            indexes[i] = live_index(models[i])
-        return indexes[i]
-
-    try:
-        inputs_cache: dict[str, list] = {}
-        last_order: list = []
-        for task in req["tasks"]:
-            op = task["op"]
-            idx = index_of(task["model"])
-            if op == "export":
-                results.append(export_weights(idx, task["layers"], task["path"]))
-                last_order = results[-1]["order"]
-            elif op == "import":
-                src = load_weights(
-                    task["path"], task["order"] if task.get("order") is not None else last_order
-                )
-                results.append(import_weights(idx, task["map"], src))
-            elif op == "record":
-                if task["inputs"] not in inputs_cache:
-                    data = np.load(task["inputs"])
-                    inputs_cache[task["inputs"]] = [data[f"{i}"] for i in range(len(data.files))]
-                results.append(record(idx, inputs_cache[task["inputs"]], task["calls"], task["path"]))
-        reply: dict = {"ok": True, "results": results}
-    except Exception as exc:  # noqa: BLE001 - the probe reports failure; it never breaks the diff
-        import traceback
-
-        reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300], "detail": traceback.format_exc()}
-    tmp = request_path + ".done.part"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(reply, fh)
-    os.replace(tmp, request_path + ".done")
+    serve(request_path, lambda i, _inputs: live_index(models[i]), export_weights, import_weights, record)

@@ -6,13 +6,11 @@ output written channels-last, sampled like the Keras worker's."""
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any
 
 import numpy as np
 
-from kerasdiff.probe.arrays import load_weights, sample
+from kerasdiff.probe.arrays import sample, serve
 
 
 def _to_keras(layer: Any, module: Any, rows: Any) -> list[np.ndarray]:
@@ -190,45 +188,12 @@ def run_tasks(models: list, request_path: str) -> None:
     """Execute the parent's probe request for this worker's modules; write `<request>.done`."""
     from kerasdiff.load.torch.extract import live_index, with_shapes
 
-    with open(request_path, encoding="utf-8") as fh:
-        req = json.load(fh)
-    results: list = []
-    indexes: dict[int, Any] = {}
-    try:
-        inputs_cache: dict[str, list] = {}
-        last_order: list = []
-        for task in req["tasks"]:
-            if task["op"] == "record" and task["model"] not in indexes:
-                # Shapes first (weights are exported before the record task runs).
-                data = np.load(task["inputs"])
-                inputs_cache[task["inputs"]] = [data[f"{j}"] for j in range(len(data.files))]
-                indexes[task["model"]] = with_shapes(models[task["model"]], inputs_cache[task["inputs"]])
-        for task in req["tasks"]:
-            i = task["model"]
-            if i not in indexes:
-                indexes[i] = live_index(models[i])
-            idx = indexes[i]
-            op = task["op"]
-            if op == "export":
-                results.append(export_weights(idx, task["layers"], task["path"]))
-                last_order = results[-1]["order"]
-            elif op == "import":
-                order = task["order"] if task.get("order") is not None else last_order
-                results.append(import_weights(idx, task["map"], load_weights(task["path"], order)))
-            elif op == "record":
-                if task["inputs"] not in inputs_cache:
-                    data = np.load(task["inputs"])
-                    inputs_cache[task["inputs"]] = [data[f"{j}"] for j in range(len(data.files))]
-                results.append(record(idx, inputs_cache[task["inputs"]], task["calls"], task["path"]))
-        reply: dict = {"ok": True, "results": results}
-    except Exception as exc:  # noqa: BLE001 - the probe reports failure; it never breaks the diff
-        import traceback
+    def index_of(i: int, inputs: list) -> Any:
+        # Shapes from the record task's inputs when the script had no example_input: weights
+        # are exported before it runs, and a Dense after a flatten needs them.
+        return with_shapes(models[i], inputs) if inputs else live_index(models[i])
 
-        reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300], "detail": traceback.format_exc()}
-    tmp = request_path + ".done.part"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(reply, fh)
-    os.replace(tmp, request_path + ".done")
+    serve(request_path, index_of, export_weights, import_weights, record)
 
 
 __all__ = ["run_tasks", "export_weights", "import_weights", "record"]
