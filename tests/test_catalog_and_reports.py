@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -27,6 +28,8 @@ def test_codes_unique_and_well_formed():
     for r in catalog.RULES:
         assert r.kind in catalog.KINDS and r.severity in catalog.SEVERITIES
         assert r.title and r.what and r.why and r.fix and r.example
+        # only `fix` is a template: a field in the other texts would be printed as "{field}"
+        assert not re.search(r"\{[a-z_]+(![rs])?\}", r.title + r.what + r.why), r.code
 
 
 def test_codes_page_is_generated_from_the_catalogue():

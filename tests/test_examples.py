@@ -8,6 +8,9 @@ expected.txt format (the verdict is for the default --fail-on error):
     probe: equal | different   (optional: `kerasdiff --probe` runs the pair; with A's weights
                             copied into B the outputs are equal / different. Without an error
                             among the codes, "different" adds KD501 as the first finding.)
+    train: equal | different   (optional, with probe: equal: `--probe-train` takes one training
+                            step on both from the same weights; "different" adds KD502 as the
+                            first finding when no finding about training explains it.)
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def parse_expected(path: str) -> dict:
                 continue
             key, sep, value = line.partition(":")
             key, value = key.strip(), value.strip()
-            assert sep and key in ("verdict", "first", "codes", "probe") and key not in seen, (
+            assert sep and key in ("verdict", "first", "codes", "probe", "train") and key not in seen, (
                 f"{path}:{n}: unexpected line {line!r}"
             )
             seen.add(key)
@@ -79,6 +82,8 @@ def parse_expected(path: str) -> dict:
     assert out["verdict"] in ("equivalent", "divergent"), f"{path}: bad verdict {out['verdict']!r}"
     assert out["codes"] == sorted(set(out["codes"])), f"{path}: codes must be sorted and unique"
     assert out.get("probe") in (None, "equal", "different"), f"{path}: bad probe {out.get('probe')!r}"
+    assert out.get("train") in (None, "equal", "different"), f"{path}: bad train {out.get('train')!r}"
+    assert "train" not in out or out.get("probe") == "equal", f"{path}: 'train:' needs 'probe: equal'"
     unknown = [c for c in out["codes"] if c not in catalog.BY_CODE]
     assert not unknown, f"{path}: unknown codes {unknown}"
     if out["codes"]:
@@ -195,6 +200,13 @@ def test_script_against_itself_has_no_findings(name, side, graphs):
     assert not report.findings, f"examples/{name}/{side} vs itself:\n{_describe(report)}"
 
 
+def _explains_training(codes: list) -> bool:
+    """Whether a finding among `codes` explains a different training step (then no KD502)."""
+    from kerasdiff.rules.probe import _NOT_TRAINING, _TRAINS
+
+    return any(catalog.get(c).kind in _TRAINS and c not in _NOT_TRAINING for c in codes)
+
+
 def test_every_code_is_first_in_some_example():
     firsts = set()
     for n in NAMES:
@@ -204,6 +216,8 @@ def test_every_code_is_first_in_some_example():
             catalog.get(c).severity == "error" for c in want["codes"]
         ):
             firsts.add("KD501")  # the --probe run's first finding (test_cli_probe_on_example)
+        if want.get("train") == "different" and not _explains_training(want["codes"]):
+            firsts.add("KD502")  # the --probe-train run's first finding
     missing = [r.code for r in catalog.RULES if r.code not in firsts and r.code not in NOT_FIRST_ANYWHERE]
     assert not missing, f"no example has these codes as its first finding: {missing}"
     stale = [c for c in NOT_FIRST_ANYWHERE if c in firsts or c not in catalog.BY_CODE]
@@ -245,7 +259,8 @@ def test_cli_probe_on_example(name):
     want = parse_expected(os.path.join(EXAMPLES, name, "expected.txt"))
     specs = _specs(name)
     args = [f"{p}:{v}" if v else p for p, v in specs] if specs else [_ex(name, s) for s in SIDES]
-    result = CliRunner().invoke(cli, [*args, "--probe", "--format", "json"])
+    flag = "--probe-train" if want.get("train") else "--probe"
+    result = CliRunner().invoke(cli, [*args, flag, "--format", "json"])
     data = json.loads(result.stdout)
     probe = data["probe"]
     assert probe["ran"] is True, probe
@@ -253,7 +268,15 @@ def test_cli_probe_on_example(name):
     assert (probe["first_divergence"] is None) is (want["probe"] == "equal"), probe
     codes = [f["code"] for f in data["findings"]]
     static_errors = [c for c in want["codes"] if catalog.get(c).severity == "error"]
-    if want["probe"] == "different" and not static_errors:
+    if want.get("train"):
+        train = probe["train"]
+        assert train["ran"] is True and train["equal"] is (want["train"] == "equal"), train
+        assert (train["first_divergence"] is None) is (want["train"] == "equal"), train
+    if want.get("train") == "different" and not _explains_training(want["codes"]):
+        assert codes[0] == "KD502" and sorted(set(codes)) == sorted({*want["codes"], "KD502"}), codes
+        assert data["findings"][0]["a_source"] and data["findings"][0]["b_source"], data["findings"][0]
+        assert result.exit_code == 1
+    elif want["probe"] == "different" and not static_errors:
         assert codes[0] == "KD501" and sorted(set(codes)) == sorted({*want["codes"], "KD501"}), codes
         assert data["findings"][0]["a_source"], data["findings"][0]
         assert result.exit_code == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from graphs import chain, dense, layer, mlp
 from kerasdiff import probe
@@ -140,3 +141,86 @@ def test_mask_inputs_get_a_padding_pattern_and_say_so():
     m = arrays[0]
     assert set(np.unique(m)) == {0, 1} and m[0].all() and not m[1, -1] and m[1, 0]
     assert desc[0]["values"].startswith("a padding mask")
+
+
+# ---------------------------------------------------------------- --probe-train, plain data
+
+PAIRS = [
+    ("dense", "dense", "c0", "c0"),
+    ("dense_1", "dense_1", "c1", "c1"),
+    ("dense_2", "dense_2", "c2", "c2"),
+]
+USED_BY = {"c0": ["c1"], "c1": ["c2"]}
+
+
+def _step(**moved):
+    """Recordings after a step: every layer's output moved by 0.1, or by moved[call]."""
+    return _recording({k: np.full((4, 3), moved.get(k, 0.1)) for k in ("c0", "c1", "c2", "model")})
+
+
+def test_train_step_compare_absorbed_reaching_and_state():
+    from kerasdiff.probe import train as tr
+
+    before = _recording({k: np.zeros((4, 3)) for k in ("c0", "c1", "c2", "model")})
+    same = tr.compare(PAIRS, before, _step(), _step(), (1.0, 1.0), USED_BY, [])
+    assert same["equal"] and same["first_divergence"] is None and same["absorbed"] == []
+    # dense moved otherwise but dense_1 (which takes its output) moved alike: absorbed, equal
+    absorbed = tr.compare(PAIRS, before, _step(), _step(c0=0.3), (1.0, 1.0), USED_BY, [])
+    assert absorbed["equal"] and absorbed["absorbed"] == ["dense"], absorbed
+    # a difference that reaches the output is the first divergence
+    reach = tr.compare(PAIRS, before, _step(), _step(c1=0.2, c2=0.2, model=0.2), (1.0, 1.0), USED_BY, [])
+    assert not reach["equal"] and reach["first_divergence"]["a_path"] == "dense_1", reach
+    assert reach["first_divergence"]["rel_diff"] == pytest.approx(0.5)
+    # moving statistics that moved otherwise: a divergence even with equal outputs
+    state = [{"a_path": "dense_1", "b_path": "dense_1", "weight": "moving_mean", "state": True}]
+    st = tr.compare(PAIRS, before, _step(), _step(), (1.0, 1.0), USED_BY, state)
+    assert not st["equal"] and st["first_divergence"] == {
+        "a_path": "dense_1",
+        "b_path": "dense_1",
+        "what": "state",
+        "rel_diff": None,
+    }
+    # float32 noise on a step is not a difference
+    noise = tr.compare(PAIRS, before, _step(), _step(model=0.1 + 1e-9), (1.0, 1.0), USED_BY, [])
+    assert noise["equal"]
+
+
+def test_train_targets_come_from_one_draw_in_each_loss_form():
+    from kerasdiff.probe import train as tr
+
+    (labels, onehot), desc = tr.targets(
+        ("sparse_categorical_crossentropy", "categorical_crossentropy"), (16, 4), 0
+    )
+    assert labels.shape == (16,) and labels.dtype == np.int64 and labels.max() < 4
+    assert np.array_equal(onehot.argmax(-1), labels) and onehot.sum() == 16
+    (bits, normal), _ = tr.targets(("binary_crossentropy", "mean_squared_error"), (16, 1), 0)
+    assert set(np.unique(bits)) <= {0.0, 1.0} and np.array_equal(bits, (normal > 0).astype(np.float32))
+    assert "class labels in [0, 4)" in desc and "one-hot" in desc
+
+
+def test_a_training_step_nothing_explains_becomes_kd502():
+    from test_recipe_rules import pair, recipe
+
+    step = {
+        "ran": True,
+        "equal": False,
+        "first_divergence": {"a_path": "dense", "b_path": "dense", "what": "output", "rel_diff": 0.5},
+    }
+    probed = {"ran": True, "equal": True, "first_divergence": None, "train": step}
+    a, b = pair(recipe(), recipe())
+    quiet = compare_graphs(a, b, probe=probed)
+    assert [f.code for f in quiet.findings][:1] == ["KD502"] and not quiet.equivalent, quiet.findings
+    assert "first at dense" in quiet.findings[0].message
+    # a learning rate that differs explains it: no KD502
+    a, b = pair(recipe(), recipe(compile__optimizer__config__learning_rate=0.1))
+    explained = compare_graphs(a, b, probe=probed)
+    assert "KD502" not in [f.code for f in explained.findings] and "KD302" in [
+        f.code for f in explained.findings
+    ]
+    # equal steps, or a step that did not run, add nothing
+    for t in (
+        {**step, "equal": True, "first_divergence": None},
+        {"ran": False, "equal": None, "reason": "x"},
+    ):
+        a, b = pair(recipe(), recipe())
+        assert "KD502" not in [f.code for f in compare_graphs(a, b, probe={**probed, "train": t}).findings]

@@ -246,3 +246,95 @@ def test_which_lstm_state_forward_uses(tmp_path, forward, want):
         assert rnn.config["return_sequences"] is want
         fc_call = next(c for c in g.calls if c.layer == "fc")
         assert fc_call.output_shapes == (((None, 5, 2) if want else (None, 2)),)
+
+
+PORTS = ("mlp", "cnn_bn", "resnet", "text_rnn", "transformer")
+
+
+@pytest.mark.keras
+@needs_torch
+def test_emitted_keras_code_with_the_copied_weights_computes_like_the_module(tmp_path):
+    """--emit-keras on five architectures (MLP, CNN with BatchNorm and a channels-first flatten,
+    residual network, GRU+LSTM text model, transformer encoder): the emitted model, given the
+    module's weights by the emitted copy_torch_weights, gives the module's outputs to 1e-5; built
+    from scratch it draws its weights like the module; the emitted recipe compiles and trains;
+    and kerasdiff itself finds the pair equivalent."""
+    pairs = []
+    for name in PORTS:
+        src = os.path.join(FIX, "ports", f"{name}.py")
+        out = tmp_path / f"{name}_keras.py"
+        result = run("--emit-keras", src, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        pairs += [src, str(out)]
+    proc = subprocess.run(
+        [sys.executable, os.path.join(FIX, "ports", "check_emitted.py"), *pairs],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert sorted(rows) == sorted(f"{n}.py" for n in PORTS), rows
+    for name, row in rows.items():
+        assert row["max_abs_diff"] < 1e-5, (name, row)
+        # built from scratch, every weight is drawn like PyTorch draws it (spreads within the
+        # sampling noise of 256+ values; constants exact), the attention output projection too
+        assert row["init_std_ratios"], (name, row)
+        assert all(0.8 < r < 1.25 for r in row["init_std_ratios"].values()), (name, row)
+        assert row["init_constant_diff"] == 0.0, (name, row)
+        assert all(t == k for t, k in row["zero_rows"].values()), (name, row)
+    assert rows["text_rnn.py"]["zero_rows"] == {"emb": [[0], [0]]}  # padding_idx=0, kept by PadRow
+    assert rows["mlp.py"]["trained_loss"] > 0  # compile_like_torch + fit_like_torch ran
+    mlp_code = (tmp_path / "mlp_keras.py").read_text()
+    # Adam(weight_decay=1e-4) adds 1e-4 * w to the gradient: L2(5e-5) on every weight
+    assert "kernel_regularizer=keras.regularizers.L2(l2=5e-05)" in mlp_code, mlp_code
+    assert "batch_size=8, shuffle=True" in mlp_code
+    code = (tmp_path / "transformer_keras.py").read_text()
+    # in-projection: xavier_uniform of the packed (48, 16) matrix; output: nn.Linear's U(+-1/4)
+    assert "kernel_initializer=keras.initializers.RandomUniform(minval=-0.30618621784" in code, code
+    assert (
+        "redraw_attention_output(model.get_layer('attn'), keras.initializers.RandomUniform(minval=-0.2499"
+        in code
+    )
+    data = json.loads(run(pairs[6], pairs[7], "--probe", "--format", "json").stdout)
+    assert data["equivalent"] is True and data["probe"]["equal"], data["findings"]
+
+
+@pytest.mark.keras
+@needs_torch
+def test_emit_keras_refuses_a_module_it_cannot_write_exactly():
+    line = one_line(run("--emit-keras", _ex("kd614-torch-untranslated", "a.py")))
+    assert "cannot be written as Keras code that computes the same" in line, line
+
+
+def _train_of(*args: str) -> dict:
+    result = run(*args, "--probe-train", "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)["probe"]["train"]
+
+
+@pytest.mark.keras
+@needs_torch
+def test_probe_train_finds_what_only_training_shows():
+    """One step from the same weights: BatchNorm momentum copied as is (the moving statistics
+    move 9x too fast in Keras), the LSTM's two biases (the summed bias moves twice as fast in
+    PyTorch), the bias before a BatchNorm (absorbed: moves by noise, changes nothing)."""
+    tr = os.path.join(FIX, "train")
+    wrong = _train_of(os.path.join(tr, "bn_torch.py"), os.path.join(tr, "bn_keras.py") + ":wrong")
+    assert wrong["ran"] and not wrong["equal"], wrong
+    assert wrong["first_divergence"] == {
+        "a_path": "1",
+        "b_path": "batch_normalization_1",
+        "what": "state",
+        "rel_diff": None,
+    }
+    moved = {r["weight"]: r["b_update"] / r["a_update"] for r in wrong["weights"] if r["state"]}
+    assert 8 < moved["moving_mean"] < 10, moved  # (1 - 0.1) / 0.1 = 9x the new batch's weight
+    assert wrong["absorbed"] == ["0 (A) / dense_2 (B)"], wrong
+    lstm = _train_of(os.path.join(tr, "lstm_torch.py"), os.path.join(tr, "lstm_keras.py"))
+    assert lstm["first_divergence"]["a_path"] == "lstm" and lstm["first_divergence"]["what"] == "output", lstm
+    bias = next(r for r in lstm["weights"] if r["weight"] == "bias")
+    assert bias["a_update"] / bias["b_update"] == pytest.approx(2.0, rel=1e-3), bias
+    # the same layers without an optimizer and loss: the step cannot run, and says why
+    none = _train_of(_ex("kd601-torch-bn-momentum", "a.py"), _ex("kd601-torch-bn-momentum", "b.py"))
+    assert none["ran"] is False and "no compiled loss" in none["reason"], none

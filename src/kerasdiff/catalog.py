@@ -767,6 +767,23 @@ RULES: tuple[Rule, ...] = (
         "class Scale(Layer): call() returns x * 2 in A and x * 3 in B",
     ),
     Rule(
+        "KD502",
+        "weights",
+        "error",
+        "One training step differs with the same weights",
+        "--probe-train gave B A's weights and trained both one step on the same batch, each with "
+        "its own optimizer and loss: the layers' outputs moved differently, and no finding about "
+        "the optimizer, the loss, regularization, trainability or a framework convention "
+        "explains it.",
+        "Something the configs do not show trains differently (a custom train_step or "
+        "compute_loss, a loss or optimizer wrapped in code, gradients transformed by a callback): "
+        "the two models learn different weights from the same data.",
+        "Compare how {b_path} is trained in both scripts (train_step, compute_loss, custom "
+        "optimizers, gradient clipping or scaling in code); the step's first divergence is where "
+        "the updates part.",
+        "a train_step that scales the gradients by 0.5 in B",
+    ),
+    Rule(
         "KD511",
         "weights",
         "error",
@@ -892,7 +909,8 @@ RULES: tuple[Rule, ...] = (
         "PyTorch adds eps to the bias-corrected sqrt(v_hat); Keras adds epsilon to the uncorrected "
         "sqrt(v) (the 'epsilon hat' of the Adam paper): Keras's effective epsilon is epsilon / "
         "sqrt(1 - beta_2^t), larger in the first steps. No setting removes it.",
-        "The first steps differ slightly ({size}); later steps converge to the same form.",
+        "The first steps differ slightly (the finding says by how much); later steps converge to "
+        "the same form.",
         "Nothing to set; with equal eps the difference fades after about 1 / (1 - beta_2) steps.",
         "torch.optim.Adam(eps=1e-7) vs keras.optimizers.Adam(epsilon=1e-7)",
     ),
@@ -970,7 +988,8 @@ RULES: tuple[Rule, ...] = (
         "BatchNorm moving variance: unbiased vs biased",
         "PyTorch updates running_var with the unbiased batch variance (divided by n - 1); Keras "
         "updates moving_variance with the biased one (divided by n). No setting removes it.",
-        "The inference variance differs by the factor n / (n - 1): {size}.",
+        "The inference variance differs by the factor n / (n - 1) (the finding gives it for this "
+        "batch size).",
         "Nothing to set; larger batches make it negligible.",
         "nn.BatchNorm1d(16) vs layers.BatchNormalization(momentum=0.9, epsilon=1e-5)",
     ),
@@ -1013,6 +1032,50 @@ RULES: tuple[Rule, ...] = (
         "Nothing in Keras reproduces it exactly; to train like Keras in PyTorch, zero and freeze "
         "one of them (`nn.init.zeros_(m.bias_hh_l0); m.bias_hh_l0.requires_grad_(False)`) for {layers}.",
         "nn.LSTM(8, 16, batch_first=True) vs layers.LSTM(16)",
+    ),
+    Rule(
+        "KD617",
+        "framework-semantics",
+        "warning",
+        "MultiheadAttention's output projection starts from another draw",
+        "nn.MultiheadAttention draws its query/key/value projections with xavier_uniform and keeps "
+        "nn.Linear's kaiming_uniform(a=sqrt(5)) for the output projection; Keras's "
+        "MultiHeadAttention draws all four kernels with its one `kernel_initializer`, so no "
+        "layer config can give both.",
+        "Trained from scratch, the attention output starts with another spread: the first steps "
+        "differ and so do the trained weights. Given the same weights the outputs agree.",
+        "Re-draw the output kernel after building the Keras model: {redraw} (the code "
+        "`kerasdiff --emit-keras` writes does it).",
+        "nn.MultiheadAttention(16, 4, batch_first=True) vs layers.MultiHeadAttention(4, 4)",
+    ),
+    Rule(
+        "KD618",
+        "framework-semantics",
+        "error",
+        "PyTorch's padding_idx is not Keras's mask_zero",
+        "nn.Embedding(padding_idx=p) keeps row p at zero and never trains it; the layers after it "
+        "still process the padded positions. Keras's Embedding trains every row, row 0 too, and "
+        "with mask_zero=True attaches a mask that later layers (RNNs, pooling, attention) use to "
+        "skip the steps whose token is 0.",
+        "Either the padded positions carry a trained vector in Keras where PyTorch has zeros, or "
+        "Keras skips steps that PyTorch processes (an LSTM still runs over PyTorch's zero vectors, "
+        "a mean still counts them): outputs on padded batches differ, and so does training.",
+        "{fix}",
+        "nn.Embedding(100, 16, padding_idx=0) vs layers.Embedding(100, 16, mask_zero=True)",
+    ),
+    Rule(
+        "KD619",
+        "framework-semantics",
+        "error",
+        "RMSprop applies epsilon inside the square root",
+        "torch.optim.RMSprop divides the gradient by sqrt(v) + eps; keras.optimizers.RMSprop by "
+        "sqrt(v + epsilon). The same number is a much larger floor in Keras: epsilon=1e-8 inside "
+        "the root acts like eps=1e-4 outside it.",
+        "Weights with small gradients (sqrt(v) below the floor) take far smaller steps in Keras: "
+        "training slows where PyTorch's does not. Keras's epsilon = eps^2 gives the same floor; "
+        "the two forms then differ by at most 29%, only where sqrt(v) is near eps.",
+        "{fix}",
+        "torch.optim.RMSprop(params, eps=1e-8) vs keras.optimizers.RMSprop(epsilon=1e-8)",
     ),
     Rule(
         "KD901",

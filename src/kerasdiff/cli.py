@@ -76,6 +76,13 @@ class _Main(click.Command):
     help="Behavioural check: copy A's weights into B, run both on the same seeded "
     "inputs, report the first layer whose outputs differ.",
 )
+@click.option(
+    "--probe-train",
+    is_flag=True,
+    default=None,
+    help="--probe, then one training step on both from the same weights and batch (each with "
+    "its own optimizer and loss): the first layer whose update differs.",
+)
 @click.option("--atol", type=float, default=None, help="--probe: absolute tolerance (default 1e-6).")
 @click.option("--rtol", type=float, default=None, help="--probe: relative tolerance (default 1e-5).")
 @click.option("--timeout", type=float, default=None, help="Seconds each script may run (default 300).")
@@ -104,7 +111,7 @@ class _Main(click.Command):
 @click.option(
     "--emit-keras",
     is_flag=True,
-    help="Print Keras 3 code that trains exactly like the scikit-learn MLP in A.",
+    help="Print Keras 3 code for A (a scikit-learn MLP or a PyTorch module) that computes and trains like it.",
 )
 @click.option("--timings", is_flag=True, help="Print phase timings after the text report.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line.")
@@ -119,6 +126,7 @@ def cli(
     fail_on: Optional[str],
     ignore: tuple[str, ...],
     probe: Optional[bool],
+    probe_train: Optional[bool],
     atol: Optional[float],
     rtol: Optional[float],
     timeout: Optional[float],
@@ -151,6 +159,7 @@ def cli(
         "ignore": ignore,
         "timeout": timeout,
         "probe": probe,
+        "probe-train": probe_train or None,
         "atol": atol,
         "rtol": rtol,
         "run-fit": run_fit or None,
@@ -230,10 +239,12 @@ def _silence_stdout() -> None:
 
 
 def _emit(a: str, b: Optional[str], output: Optional[str], flags: dict, verbose: bool) -> int:
-    """`--emit-keras SK.py`: the Keras code that trains like the estimator."""
+    """`--emit-keras A.py`: the Keras code that computes and trains like A's model."""
     if b is not None:
         raise KerasdiffError(
-            "--emit-keras", "takes one spec (the scikit-learn script)", "run: kerasdiff --emit-keras sk.py"
+            "--emit-keras",
+            "takes one spec (a scikit-learn or PyTorch script)",
+            "run: kerasdiff --emit-keras net.py",
         )
     settings = resolve(flags, *load_pyproject())
     check_output(output, (a,))
@@ -249,7 +260,7 @@ def _emit(a: str, b: Optional[str], output: Optional[str], flags: dict, verbose:
         raise KerasdiffError(
             a,
             f"holds {fw.label if fw else 'a model'} ({g.cls}), which has no Keras translation",
-            "--emit-keras translates scikit-learn MLPRegressor/MLPClassifier scripts",
+            "--emit-keras translates scikit-learn MLPRegressor/MLPClassifier and PyTorch nn.Module scripts",
         )
     _write(code if code.endswith("\n") else code + "\n", output)
     return EXIT_EQUIVALENT

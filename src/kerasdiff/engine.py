@@ -132,6 +132,7 @@ def _probe(session: object, al: Alignment, st: Settings) -> dict:
                 al,
                 atol=probe_mod.DEFAULT_ATOL if st.atol is None else st.atol,
                 rtol=probe_mod.DEFAULT_RTOL if st.rtol is None else st.rtol,
+                train=st.probe_train,
             )
         except KerasdiffError as exc:  # the diff stands; the probe says why it has no answer
             result = probe_mod.not_run(exc.line().removeprefix("kerasdiff: "))

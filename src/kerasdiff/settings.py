@@ -28,6 +28,7 @@ class Settings:
     ignore: tuple[str, ...] = ()
     timeout: float = 300.0
     probe: bool = False
+    probe_train: bool = False  # also one training step from the same weights (implies probe)
     atol: Optional[float] = None
     rtol: Optional[float] = None
     run_fit: bool = False
@@ -86,6 +87,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "ignore": _codes,
     "timeout": _number(0.0, strict=True),
     "probe": _boolean,
+    "probe-train": _boolean,
     "atol": _number(0.0, strict=False),
     "rtol": _number(0.0, strict=False),
     "run-fit": _boolean,
@@ -168,7 +170,8 @@ def resolve(flags: dict, file: str = "", table: Optional[dict] = None) -> Settin
         fail_on=merged.get("fail-on", "error"),
         ignore=ignore,
         timeout=merged.get("timeout", 300.0),
-        probe=merged.get("probe", False),
+        probe=bool(merged.get("probe", False) or merged.get("probe-train", False)),
+        probe_train=merged.get("probe-train", False),
         atol=merged.get("atol"),
         rtol=merged.get("rtol"),
         run_fit=merged.get("run-fit", False),

@@ -73,7 +73,9 @@ class LiveSession:
                 )
             time.sleep(0.02)
         with open(done, encoding="utf-8") as fh:
-            return json.load(fh)
+            reply = json.load(fh)
+        os.remove(done)  # the next request's reply comes under the same name
+        return reply
 
     def close(self) -> None:
         _stop_all(self.jobs.values(), self.token)

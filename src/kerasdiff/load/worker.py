@@ -96,14 +96,16 @@ def main(argv: list[str]) -> int:
 
 
 def _serve_probe(owner: object, models: list, request_path: str, parent: int | None) -> None:
-    """Wait for the parent's one probe request (it may never come: the parent then kills us)."""
+    """Serve the parent's probe requests, one at a time (the inference probe, then the
+    --probe-train step); the parent kills us when it is done, and we stop when it is gone."""
     import time
 
-    while not os.path.exists(request_path):
-        if parent is not None and os.getppid() != parent:
-            return  # the parent is gone
-        time.sleep(0.02)
-    owner.serve_probe(models, request_path)  # type: ignore[attr-defined]
+    while True:
+        while not os.path.exists(request_path):
+            if parent is not None and os.getppid() != parent:
+                return  # the parent is gone
+            time.sleep(0.02)
+        owner.serve_probe(models, request_path)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

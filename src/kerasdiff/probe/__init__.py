@@ -13,6 +13,7 @@ import numpy as np
 
 from kerasdiff.align import Alignment
 from kerasdiff.graph import Graph, ref_call
+from kerasdiff.probe.arrays import load_weights
 
 DEFAULT_ATOL = 1e-6
 DEFAULT_RTOL = 1e-5
@@ -55,14 +56,14 @@ def _real_calls(g: Graph, folded: Graph) -> dict:
     return out
 
 
-def _fill(shape: Any) -> Optional[tuple]:
+def _fill(shape: Any, batch: int = BATCH) -> Optional[tuple]:
     if shape is None:
         return None
     dims = list(shape)
     if not dims:
         return ()
     rank = len(dims)
-    out = [BATCH if dims[0] is None else int(dims[0])]
+    out = [batch if dims[0] is None else int(dims[0])]
     for d in dims[1:]:
         # unknown lengths: short sequences; images large enough for 5 stride-2 downsamplings
         out.append(int(d) if d is not None else (8 if rank <= 3 else 32))
@@ -98,13 +99,13 @@ def _padding_mask(shape: tuple, dt: np.dtype) -> np.ndarray:
     return arr
 
 
-def make_inputs(g: Graph, seed: int = SEED) -> tuple[list, list]:
+def make_inputs(g: Graph, seed: int = SEED, batch: int = BATCH) -> tuple[list, list]:
     """Seeded inputs from the input specs: floats ~ N(0, 1), integers in [0, n), booleans, and
     padding masks (1s, the 2nd sequence 0 at the end) for mask inputs."""
     rng = np.random.default_rng(seed)
     arrays, desc = [], []
     for i, spec in enumerate(g.inputs):
-        shape = _fill(spec.shape)
+        shape = _fill(spec.shape, batch)
         if shape is None:
             raise ValueError(f"input {i} ({spec.name}) has no known shape")
         dt = np.dtype(spec.dtype) if spec.dtype not in ("string", "str") else None
@@ -311,10 +312,17 @@ def not_run(reason: str) -> dict:
 
 
 def run(
-    session: Any, al: Alignment, *, atol: float = DEFAULT_ATOL, rtol: float = DEFAULT_RTOL, seed: int = SEED
+    session: Any,
+    al: Alignment,
+    *,
+    atol: float = DEFAULT_ATOL,
+    rtol: float = DEFAULT_RTOL,
+    seed: int = SEED,
+    train: bool = False,
 ) -> dict:
-    """Plan, let the workers export / import / record, compare. Never raises for a model's sake:
-    what cannot be probed comes back as {"ran": false, "reason": ...}."""
+    """Plan, let the workers export / import / record, compare; with `train`, then one training
+    step on both (kerasdiff.probe.train) as the result's `train`. Never raises for a model's
+    sake: what cannot be probed comes back as {"ran": false, "reason": ...}."""
     p = plan(al, seed)
     if isinstance(p, str):
         return not_run(p)
@@ -338,6 +346,7 @@ def run(
         if not r.get("ok"):
             return not_run(f"running the models failed: {r.get('error')}")
         res_a, res_imp, res_b = r["results"][0], r["results"][2], r["results"][3]
+        pre_order = r["results"][1]["order"]
     else:
         ra = s.run(s.a_job, [export, rec_a])
         if not ra.get("ok"):
@@ -347,12 +356,13 @@ def run(
         if not rb.get("ok"):
             return not_run(f"running B failed: {rb.get('error')}")
         res_a, res_imp, res_b = ra["results"][1], rb["results"][0], rb["results"][1]
+        pre_order = ra["results"][0]["order"]
     copied = len(res_imp["copied"])
     skipped = res_imp["skipped"]
     if skipped:
         p.notes.append(f"{len(skipped)} layer(s) could not take A's weights: {', '.join(skipped[:4])}")
     with np.load(rec_a_path) as fa, np.load(rec_b_path) as fb:
-        return compare(
+        result = compare(
             p,
             (res_a["meta"], dict(fa)),
             (res_b["meta"], dict(fb)),
@@ -361,3 +371,106 @@ def run(
             seed=seed,
             copied=copied,
         )
+    if train:
+        result["train"] = _train(s, al, p, seed, (weights, pre_order), bool(result["equal"]))
+    return result
+
+
+def _train(s: Any, al: Alignment, p: Plan, seed: int, pre: tuple, equal_before: bool) -> dict:
+    """The --probe-train step on both sides (B holds A's weights) and its comparison."""
+    from kerasdiff.probe import train as tr
+
+    if not equal_before:
+        return tr.not_run("the outputs already differ with the same weights (see above)")
+    if s.same_worker and (s.a_index == s.b_index or al.raw_a.spec == al.raw_b.spec):
+        return tr.not_run("A and B are one model (the same script and name): one step is the same step")
+    names = (tr.loss_name(al.raw_a), tr.loss_name(al.raw_b))
+    for side, name in zip("AB", names):
+        if name is None:
+            return tr.not_run(
+                f"{side} has no compiled loss (compile() it, or build a loss module): nothing to train with"
+            )
+    if len(p.output_pairs) != 1 or len(al.raw_a.outputs) != 1 or len(al.raw_b.outputs) != 1:
+        return tr.not_run("the models have several outputs (one output only)")
+    xs, desc = make_inputs(al.raw_a, seed + 1, batch=tr.TRAIN_BATCH)
+    in_a, in_b = s.path("probe-train-inputs-a.npz"), s.path("probe-train-inputs-b.npz")
+    np.savez(in_a, **{f"{i}": x for i, x in enumerate(xs)})
+    np.savez(in_b, **{f"{j}": xs[i] for j, i in enumerate(p.b_inputs)})
+    a_calls = sorted({x for _, _, x, _ in p.pairs})
+    b_calls = sorted({y for _, _, _, y in p.pairs})
+    paths = {
+        k: s.path(f"probe-train-{k}.npz") for k in ("before", "rec-a", "rec-b", "w-a", "w-b", "y-a", "y-b")
+    }
+    before = {
+        "op": "record",
+        "model": s.a_index,
+        "inputs": in_a,
+        "calls": a_calls,
+        "path": paths["before"],
+        "training": True,
+    }
+    # each side: the step, its weights, then its outputs in training mode (the record puts the
+    # moving statistics back)
+    task_a = [
+        {"op": "train", "model": s.a_index, "inputs": in_a, "targets": paths["y-a"]},
+        {"op": "export", "model": s.a_index, "layers": p.a_layers, "path": paths["w-a"]},
+        {**before, "path": paths["rec-a"]},
+    ]
+    task_b = [
+        {"op": "train", "model": s.b_index, "inputs": in_b, "targets": paths["y-b"]},
+        {"op": "export", "model": s.b_index, "layers": sorted(p.weight_map), "path": paths["w-b"]},
+        {**before, "model": s.b_index, "inputs": in_b, "calls": b_calls, "path": paths["rec-b"]},
+    ]
+    # the output's shape (for the targets) from a first run of A on the training batch
+    r0 = s.run(s.a_job, [before])
+    if not r0.get("ok"):
+        return tr.not_run(f"running A on the training batch failed: {r0.get('error')}")
+    meta_before = r0["results"][0]["meta"]
+    ys, target_desc = tr.targets(names, tuple(meta_before["model"][0]["shape"]), seed)
+    for key, y in zip(("y-a", "y-b"), ys):
+        np.savez(paths[key], **{"0": y})
+    if s.same_worker:
+        r = s.run(s.a_job, task_a + task_b)
+        if not r.get("ok"):
+            return tr.not_run(f"the training step failed: {r.get('error')}")
+        res = r["results"]
+    else:
+        ra = s.run(s.a_job, task_a)
+        if not ra.get("ok"):
+            return tr.not_run(f"A's training step failed: {ra.get('error')}")
+        rb = s.run(s.b_job, task_b)
+        if not rb.get("ok"):
+            return tr.not_run(f"B's training step failed: {rb.get('error')}")
+        res = ra["results"] + rb["results"]
+    for side, step in zip("AB", (res[0], res[3])):
+        if not step.get("ran"):
+            return tr.not_run(f"{side}: {step.get('reason')}")
+    weights = tr.compare_weights(
+        p.pairs,
+        p.weight_map,
+        load_weights(pre[0], pre[1]),
+        load_weights(paths["w-a"], res[1]["order"]),
+        load_weights(paths["w-b"], res[4]["order"]),
+        (tr.weight_info(al.raw_a), tr.weight_info(al.raw_b)),
+    )
+    with np.load(paths["before"]) as f0, np.load(paths["rec-a"]) as fa, np.load(paths["rec-b"]) as fb:
+        out = tr.compare(
+            p.pairs,
+            (meta_before, dict(f0)),
+            (res[2]["meta"], dict(fa)),
+            (res[5]["meta"], dict(fb)),
+            (res[0]["loss"], res[3]["loss"]),
+            tr.consumers(al.raw_a),
+            weights,
+        )
+    notes = ["dropout off during the step (random masks cannot match across runs)"]
+    out.update(
+        {
+            "inputs": desc,
+            "batch": tr.TRAIN_BATCH,
+            "targets": target_desc,
+            "losses": list(names),
+            "notes": notes,
+        }
+    )
+    return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -15,6 +15,11 @@ import numpy as np
 SAMPLE = 65536
 
 _INDEX: dict[int, np.ndarray] = {}
+
+
+class TrainStepError(Exception):
+    """A model cannot take the --probe-train step (no optimizer, an unsupported loss): the
+    reason is the probe's answer for training."""
 
 
 def sample(arr: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -54,17 +59,21 @@ def serve(
     index_of: Callable[[int, list], Any],
     export: Callable[[Any, list, str], dict],
     import_: Callable[[Any, dict, dict], dict],
-    record: Callable[[Any, list, list, str], dict],
+    record: Callable[[Any, list, list, str, bool], dict],
+    train: Optional[Callable[[Any, list, list], dict]] = None,
 ) -> None:
-    """Execute the parent's probe request (export / import / record tasks) and write
+    """Execute the parent's probe request (export / import / record / train tasks) and write
     `<request>.done`; never raises: a failure is the reply. `index_of(model, inputs)` builds the
-    live index of a model (`inputs`: the arrays its record task will use, or [])."""
+    live index of a model (`inputs`: the arrays its record task will use, or []); `train(index,
+    inputs, targets)` takes one training step with the model's own optimizer and loss."""
     with open(request_path, encoding="utf-8") as fh:
         req = json.load(fh)
+    os.remove(request_path)  # taken: the worker waits for the next request under the same name
     results: list = []
     try:
-        inputs = {t["inputs"]: load_inputs(t["inputs"]) for t in req["tasks"] if t["op"] == "record"}
-        recorded = {t["model"]: inputs[t["inputs"]] for t in req["tasks"] if t["op"] == "record"}
+        run_ops = ("record", "train")
+        inputs = {t["inputs"]: load_inputs(t["inputs"]) for t in req["tasks"] if t["op"] in run_ops}
+        recorded = {t["model"]: inputs[t["inputs"]] for t in req["tasks"] if t["op"] in run_ops}
         indexes: dict[int, Any] = {}
         last_order: list = []
         for task in req["tasks"]:
@@ -79,7 +88,15 @@ def serve(
                 order = task["order"] if task.get("order") is not None else last_order
                 results.append(import_(idx, task["map"], load_weights(task["path"], order)))
             elif task["op"] == "record":
-                results.append(record(idx, inputs[task["inputs"]], task["calls"], task["path"]))
+                training = bool(task.get("training"))
+                results.append(record(idx, inputs[task["inputs"]], task["calls"], task["path"], training))
+            elif task["op"] == "train":
+                if train is None:
+                    raise RuntimeError("this framework cannot take a training step")
+                try:
+                    results.append(train(idx, inputs[task["inputs"]], load_inputs(task["targets"])))
+                except TrainStepError as exc:  # the step cannot run: said, the rest goes on
+                    results.append({"ran": False, "reason": str(exc)})
         reply: dict = {"ok": True, "results": results}
     except Exception as exc:  # noqa: BLE001 - the probe reports failure; it never breaks the diff
         import traceback
@@ -91,4 +108,4 @@ def serve(
     os.replace(tmp, request_path + ".done")
 
 
-__all__ = ["SAMPLE", "sample", "load_weights", "load_inputs", "serve"]
+__all__ = ["SAMPLE", "TrainStepError", "sample", "load_weights", "load_inputs", "serve"]

@@ -162,6 +162,66 @@ def probe_lines(probe: dict) -> list[str]:
     if probe.get("sampled"):
         lines.append("large outputs were compared on an evenly spaced sample of 65,536 values")
     lines += [f"note: {n}" for n in probe.get("notes") or []]
+    if probe.get("train") is not None:
+        lines += train_lines(probe["train"])
+    return lines
+
+
+def train_lines(train: dict) -> list[str]:
+    """The --probe-train step in a few plain lines."""
+    if not train.get("ran"):
+        return [f"training step (--probe-train) not run: {train.get('reason')}"]
+    loss = train["loss"]
+    lines = [
+        f"then one training step on both from those weights, each with its own optimizer and loss "
+        f"({' / '.join(dict.fromkeys(train.get('losses') or []))}), on a batch of "
+        f"{train.get('batch')} (seeded inputs, {train.get('targets')}): loss {loss['a']:.6g} in A, "
+        f"{loss['b']:.6g} in B"
+        + (
+            ""
+            if loss["equal"]
+            else " (they differ: a loss setting, the regularization terms Keras counts in it, or code computing it)"
+        )
+    ]
+    if train["equal"]:
+        lines.append(
+            f"TRAINING STEP EQUAL: every aligned layer's output moved alike ({train['layers_compared']} "
+            f"compared; largest |dA - dB| / max {train.get('max_rel_diff', 0.0):.2g}, tolerance {train['rtol']:g}: "
+            "smaller effects, such as one step of weight decay, are the static findings' to name)"
+        )
+    else:
+        fd = train.get("first_divergence")
+        if fd:
+            where = (
+                fd["a_path"] if fd["a_path"] == fd["b_path"] else f"{fd['a_path']} (A) / {fd['b_path']} (B)"
+            )
+            if fd.get("what") == "state":
+                lines.append(
+                    f"TRAINING STEP DIFFERENT: first at {where}: its moving statistics moved otherwise"
+                )
+            else:
+                rel = fd.get("rel_diff")
+                lines.append(
+                    f"TRAINING STEP DIFFERENT: first at {where}: its output moved by "
+                    f"{fd.get('a_change') or 0:.3g} in A, {fd.get('b_change') or 0:.3g} in B"
+                    + (f" (|dA - dB| / max = {rel:.3g})" if isinstance(rel, float) else "")
+                    + " (layers upstream of it moved alike)"
+                )
+        else:
+            lines.append("TRAINING STEP DIFFERENT: the loss differs")
+        rows = [r for r in train.get("weights") or [] if fd and r["a_path"] == fd["a_path"]]
+        for r in rows[:4]:
+            lines.append(
+                f"{r['b_path']} {r['weight']} moved by {r['a_update']:.3g} in A, {r['b_update']:.3g} in B"
+            )
+    if train.get("absorbed"):
+        ab = train["absorbed"]
+        lines.append(
+            f"moved otherwise, but the next layers absorb it: {', '.join(ab[:4])}"
+            + (f" and {len(ab) - 4} more" if len(ab) > 4 else "")
+            + " (e.g. the bias before a BatchNorm: a near-zero gradient, moved by the optimizer's epsilon)"
+        )
+    lines += [f"note: {x}" for x in train.get("notes") or []]
     return lines
 
 

@@ -1,4 +1,6 @@
-"""KD501: with A's weights in B, the outputs differ, and no difference in the configs explains it."""
+"""KD501: with A's weights in B, the outputs differ, and no difference in the configs explains it.
+KD502: one training step from those weights moves the models differently, and no finding
+about how they train explains it (--probe-train)."""
 
 from __future__ import annotations
 
@@ -45,4 +47,48 @@ def check(ctx: Context) -> Iterator[Finding]:
         f"{first.get('a_path')} (A) / {first.get('b_path')} (B)"
         + (f": max |diff| {mad:.3g}" if isinstance(mad, float) else ""),
         score=50.0,
+    )
+
+
+# What can explain a training step that differs from the same weights (a finding of one of
+# these kinds, any severity: the info conventions KD607/KD613 are exactly such causes).
+_TRAINS = {
+    "regularizer",
+    "constraint",
+    "hyperparameter",
+    "trainable",
+    "optimizer",
+    "optimizer-state",
+    "loss",
+    "training-config",
+    "framework-semantics",
+}
+# framework-semantics codes about the starting point or the reading, not the update
+_NOT_TRAINING = {"KD603", "KD610", "KD612", "KD617"}
+
+
+@checker("KD502", after=True, top_only=True)
+def check_train(ctx: Context) -> Iterator[Finding]:
+    train = (ctx.probe or {}).get("train")
+    if not train or not train.get("ran") or train.get("equal"):
+        return
+    if any(f.kind in _TRAINS and f.code not in _NOT_TRAINING for f in ctx.earlier):
+        return
+    first = train.get("first_divergence") or {}
+    a_path, b_path = str(first.get("a_path", "(model output)")), str(first.get("b_path", "(model output)"))
+    what = "its moving statistics" if first.get("what") == "state" else "its output"
+    yield make(
+        "KD502",
+        a_path=a_path,
+        b_path=b_path,
+        attribute="training step",
+        a_value="A's update",
+        b_value=f"|dA - dB| / max {first['rel_diff']:.3g}"
+        if isinstance(first.get("rel_diff"), float)
+        else "different",
+        a_source=_origin(ctx.al.raw_a, a_path),
+        b_source=_origin(ctx.al.raw_b, b_path),
+        message=f"one training step from the same weights moves {what} differently first at "
+        f"{a_path}" + ("" if a_path == b_path else f" (A) / {b_path} (B)"),
+        score=45.0,
     )

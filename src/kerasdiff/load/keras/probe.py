@@ -3,11 +3,12 @@ them into B, run a model on the shared inputs and record every call's outputs (s
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, Iterator
 
 import numpy as np
 
-from kerasdiff.probe.arrays import sample, serve
+from kerasdiff.probe.arrays import TrainStepError, sample, serve
 
 
 def export_weights(index: Any, layers: list[str], path: str) -> dict:
@@ -44,8 +45,21 @@ def import_weights(index: Any, mapping: dict, source: dict) -> dict:
     return {"copied": copied, "skipped": skipped}
 
 
-def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) -> dict:
-    """Run the model in inference mode; save the outputs of `calls` and of the model."""
+def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str, training: bool = False) -> dict:
+    """Run the model in inference mode (or in training mode with its randomness off, for
+    --probe-train); save the outputs of `calls` and of the model."""
+    if not training:
+        return _record(index, inputs, calls, path, False)
+    # a training-mode call moves BatchNorm's moving statistics: put every weight back after
+    saved = index.model.get_weights()
+    try:
+        with _no_random(index.model):
+            return _record(index, inputs, calls, path, True)
+    finally:
+        index.model.set_weights(saved)
+
+
+def _record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str, training: bool) -> dict:
     import keras
     from keras import tree
 
@@ -86,7 +100,7 @@ def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) ->
         for n, (key, op, node, refs) in enumerate(index.calls):
             td = {id(kt): vals[ref] for kt, ref in refs}
             args, kwargs = node.arguments.fill_in(td)
-            flat = tree.flatten(operation_fn(op, training=False)(*args, **kwargs))
+            flat = tree.flatten(operation_fn(op, training=training)(*args, **kwargs))
             del td, args, kwargs
             for ref in {ref for _, ref in refs}:
                 if last_use.get(ref, -1) <= n:
@@ -99,14 +113,58 @@ def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str) ->
         outputs = [vals[r] for r in index.output_refs]
     else:
         x = inputs[0] if len(inputs) == 1 else list(inputs)
-        outputs = tree.flatten(index.model(x, training=False))
+        outputs = tree.flatten(index.model(x, training=training))
     keep("model", outputs)
     np.savez(path, **saved)  # type: ignore[arg-type]  # numpy's stub types the first **kwarg as bool
     return {"meta": meta}
+
+
+# Layers that draw random numbers in training: off for the step (masks cannot match across
+# frameworks), as (class name part, attributes set to 0).
+_RANDOM = (("Dropout", ("rate",)), ("Noise", ("stddev",)), ("", ("dropout", "recurrent_dropout")))
+
+
+def train_step(index: Any, inputs: list[np.ndarray], targets: list[np.ndarray]) -> dict:
+    """One step of the model's compiled optimizer and loss on (inputs, targets)."""
+    model = index.model
+    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
+        raise TrainStepError("the model is not compiled (no optimizer and loss to train with)")
+    if len(targets) != 1 or len(getattr(model, "outputs", None) or [None]) != 1:
+        raise TrainStepError("the model has several outputs (one output only)")
+    with _no_random(model):
+        x = inputs[0] if len(inputs) == 1 else list(inputs)
+        logs = model.train_on_batch(x, targets[0], return_dict=True)
+    return {"ran": True, "loss": float(logs["loss"])}
+
+
+@contextlib.contextmanager
+def _no_random(model: Any) -> Iterator[None]:
+    """Dropout and noise layers at rate 0 for a while (restored after)."""
+    undo = []
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        for part, attrs in _RANDOM:
+            if part in type(layer).__name__:
+                for a in attrs:
+                    v = getattr(layer, a, None)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool) and v:
+                        undo.append((layer, a, v))
+                        setattr(layer, a, 0.0)
+    try:
+        yield
+    finally:
+        for layer, a, v in undo:
+            setattr(layer, a, v)
 
 
 def run_tasks(models: list, request_path: str) -> None:
     """Execute the parent's probe request for this worker's models; write `<request>.done`."""
     from kerasdiff.load.keras.extract import live_index
 
-    serve(request_path, lambda i, _inputs: live_index(models[i]), export_weights, import_weights, record)
+    serve(
+        request_path,
+        lambda i, _inputs: live_index(models[i]),
+        export_weights,
+        import_weights,
+        record,
+        train_step,
+    )

@@ -2,7 +2,7 @@
 
 Worker side: hooks that record where modules, optimizers and DataLoaders were built and which
 `nn.init` call set each parameter; tracing with torch.fx into the neutral graph; the recipe from
-module-level objects. Parent side: the convention rules (KD601-KD613) and the input shape taken
+module-level objects. Parent side: the convention rules (KD601-KD618) and the input shape taken
 from the other side when the script has no `example_input`. Importing this package imports no
 torch, and a torch worker never imports TensorFlow. `.pt`/`.pth` files are never unpickled."""
 
@@ -36,6 +36,11 @@ class TorchFramework(Framework):
         from kerasdiff.load.torch.complete import complete
 
         return complete(graph, other)
+
+    def emit(self, graph: Graph) -> Optional[str]:
+        from kerasdiff.load.torch.emit import emit_keras
+
+        return emit_keras(graph)
 
     def check_saved(self, path: str, shown: str, limits: Limits) -> None:
         raise KerasdiffError(
@@ -104,6 +109,7 @@ class TorchFramework(Framework):
         rec["torch"].update(facts)
         rec["torch"]["example_input"] = example is not None
         rec["torch"]["input_layout"] = layout
+        graph = recipe.with_coupled_l2(graph, rec)
         return replace(graph, recipe=rec, env={"torch": torch.__version__.split("+")[0]})
 
     def serve_probe(self, models: list, request_path: str) -> None:

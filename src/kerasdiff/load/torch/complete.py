@@ -3,6 +3,8 @@
 - No `example_input`: the input shapes come from the other model (DESIGN.md); the report says so.
 - Initializers: the same Keras initializer written the way the other side's Keras serializes it
   (Keras adds keys such as `input_axes` by version), so equal means equal.
+- Integer inputs: PyTorch's int64 indices and Keras's int32 ones look up the same rows.
+- padding_idx: the other side's `PadRow(row)` embedding constraint (KD618's fix) is the same.
 - The training loop is not read: settings only it knows are taken from the other side and
   listed as unknown (KD612), never reported as differences that nobody measured.
 """
@@ -34,6 +36,7 @@ _COMPILE_NOT_IN_TORCH = (
     "outputs",
 )
 _IGNORED_INIT_KEYS = ("seed", "input_axes", "output_axes")
+_INDEX_DTYPES = {"int32", "int64"}
 
 
 def _canon(init: Any) -> Any:
@@ -46,6 +49,16 @@ def _canon(init: Any) -> Any:
         init["class"],
         tuple(sorted((k, round(v, 9) if isinstance(v, float) else v) for k, v in cfg.items())),
     )
+
+
+def _pad_rows(g: Graph) -> dict:
+    """The PadRow embedding constraints of a graph (KD618's fix), by class and row."""
+    out: dict = {}
+    for lay in g.layers:
+        v = lay.config.get("embeddings_constraint")
+        if isinstance(v, dict) and v.get("class") == "PadRow":
+            out.setdefault(_canon(v), v)
+    return out
 
 
 def _initializers(g: Graph) -> dict:
@@ -86,7 +99,22 @@ def complete(graph: Graph, other: Graph) -> Graph:
     rec = dict(graph.recipe or {})
     facts = dict(rec.get("torch") or {})
     inputs = graph.inputs
+    if len(inputs) == len(other.inputs):
+        # PyTorch indexes with int64 (torch.long) by convention, Keras with int32: the same rows
+        # are looked up, so the width is a spelling, not a difference (noted in the facts).
+        widened = [
+            (i.name, i.dtype, o.dtype)
+            for i, o in zip(inputs, other.inputs)
+            if i.dtype != o.dtype and {i.dtype, o.dtype} <= _INDEX_DTYPES
+        ]
+        if widened:
+            facts["index_dtype"] = [list(w) for w in widened]
+            inputs = tuple(
+                replace(i, dtype=o.dtype) if {i.dtype, o.dtype} <= _INDEX_DTYPES else i
+                for i, o in zip(inputs, other.inputs)
+            )
     theirs = _initializers(other)
+    pad_rows = _pad_rows(other)
     layers = []
     for lay in graph.layers:
         cfg = lay.config
@@ -95,6 +123,12 @@ def complete(graph: Graph, other: Graph) -> Graph:
                 c = _canon(v)
                 if c in theirs and theirs[c] != v:
                     cfg = {**cfg, k: theirs[c]}
+            elif k == "embeddings_constraint" and isinstance(v, dict) and v.get("class") == "PadRow":
+                # padding_idx's row kept at zero: the other side's PadRow of that row is the same
+                # constraint (its source digest is what Keras adds); any other class is not
+                same = pad_rows.get(_canon(v))
+                if same is not None:
+                    cfg = {**cfg, k: same}
         layers.append(lay if cfg is lay.config else replace(lay, config=cfg))
     orec = other.recipe or {}
     unknown = list(facts.get("unknown") or [])

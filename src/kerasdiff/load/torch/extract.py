@@ -259,7 +259,11 @@ def _embedding(ctx: _Ctx, key: str, m: Any) -> Translated:
         "embeddings_initializer": init,
         "embeddings_regularizer": None,
         "activity_regularizer": None,
-        "embeddings_constraint": None,
+        # padding_idx keeps its row at zero and untrained: in Keras terms the constraint that
+        # zeroes the row after each update (KD618 spells it out as `PadRow`)
+        "embeddings_constraint": None
+        if m.padding_idx is None
+        else {"class": "PadRow", "config": {"row": int(m.padding_idx)}},
         "mask_zero": False,
         "lora_rank": None,
         "lora_alpha": None,
@@ -353,6 +357,37 @@ def _rnn(ctx: _Ctx, key: str, m: Any) -> Translated:
     return Translated([(key, type(m).__name__, cfg, [], recurrent.keras_params(m), _trainable(m))], "plain")
 
 
+def _mha(ctx: _Ctx, key: str, m: Any) -> Translated:
+    from kerasdiff.load.torch import attention
+
+    why = attention.why_not(m)
+    if why:
+        raise _NotTranslated(why)
+    w = m.in_proj_weight if m.in_proj_weight is not None else m.q_proj_weight
+    rec = hooks.INITS.get(id(w))
+    kernel = attention.in_proj_init(m, rec)
+    if kernel is None:
+        raise _NotTranslated(
+            f"in-projection initialized by nn.init.{rec.get('fn')}"
+            if rec and rec.get("user")
+            else "kdim/vdim differ from embed_dim (three separately drawn projections)"
+        )
+    for b in (m.in_proj_bias, m.out_proj.bias):
+        brec = hooks.INITS.get(id(b)) if b is not None else None
+        # PyTorch zeroes both biases in _reset_parameters, as Keras's Zeros; another draw by the
+        # script has no place in MultiHeadAttention's one bias_initializer shared by all four
+        if brec and brec.get("user") and brec.get("fn") != "zeros_":
+            raise _NotTranslated(f"attention bias initialized by nn.init.{brec.get('fn')}")
+    cfg = attention.config(m, kernel)
+    if not (rec or {}).get("user"):
+        ctx.facts.setdefault("default_init", {})[f"{key}:kernel"] = {"bound": kernel["config"]["maxval"]}
+    out = attention.out_proj_init(m, hooks.INITS.get(id(m.out_proj.weight)))
+    if out != kernel:
+        # Keras draws the output projection with the same kernel_initializer (KD617)
+        ctx.facts.setdefault("mha_out_proj", {})[key] = {"init": out, "fans": list(attention.out_fans(m))}
+    return Translated([(key, "MultiHeadAttention", cfg, [], attention.keras_params(m), _trainable(m))], None)
+
+
 def _flatten_module(ctx: _Ctx, key: str, m: Any) -> Translated:
     if int(m.start_dim) != 1 or int(m.end_dim) != -1:
         return Translated(
@@ -444,6 +479,7 @@ MODULES: dict[str, Callable[[_Ctx, str, Any], Translated]] = {
     "Flatten": _flatten_module,
     "LSTM": _rnn,
     "GRU": _rnn,
+    "MultiheadAttention": _mha,
 }
 for _n in (
     "ReLU",
@@ -504,6 +540,7 @@ _KEEPS_LAYOUT = {
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
+    "MultiHeadAttention",
 }
 
 
@@ -567,6 +604,7 @@ class _Builder:
         # RNN outputs: fx node -> (call key, part): "module" (the tuple), "out" (all steps),
         # "state" (LSTM's (h, c)), "h" / "c" (all layers' last states)
         self.rnn: dict[str, tuple[str, str]] = {}
+        self.attention: set[str] = set()  # fx nodes of translated attention calls: (out, weights)
 
     # ---- helpers
     def neutral_shape(self, node: Any, layout: str) -> Optional[tuple]:
@@ -831,7 +869,12 @@ def build_graph(
             b.meta.add(node.name)
     if b.untranslated:
         facts["untranslated"] = sorted(set(b.untranslated))
+    # What --emit-keras needs to write the weight copy and the input conversion (parent side).
+    facts["input_layouts"] = [b.layout.get(n.name, "plain") for n in nodes if n.op == "placeholder"]
+    if b.rows:
+        facts["dense_rows"] = {k: list(v) for k, v in b.rows.items()}
     out_nodes = list(_flat(nodes[-1].args[0])) if nodes and nodes[-1].op == "output" else []
+    facts["output_layouts"] = [b.layout.get(getattr(a, "name", ""), "plain") for a in out_nodes]
     _LIVE[id(model)] = LiveIndex(
         model=model,
         gm=gm,
@@ -927,8 +970,18 @@ def _module_node(b: _Builder, node: Any, m: Any) -> None:
             return
         if args:
             _note_flatten(b, node, args[0])
+    if fn is _mha:
+        qkv = _attention_inputs(node)
+        if qkv is None:
+            fn = None
+            b.untranslated.append(f"{cls} ({key}: called with a mask or without query, key, value)")
+        else:
+            q, k, v = (b.refs.get(a.name, "") for a in qkv)
+            # Keras's call is attention(query, value, key=None): the key defaults to the value.
+            ins = [q, v] if k == v else [q, v, k]
     if fn is None:
-        b.untranslated.append(f"{cls} ({key})")
+        if cls != "MultiheadAttention":
+            b.untranslated.append(f"{cls} ({key})")
         tr = Translated(
             [
                 (
@@ -955,6 +1008,20 @@ def _module_node(b: _Builder, node: Any, m: Any) -> None:
     b.add(node, tr, ins, origin)
     if fn is _rnn and not tr.layers[0][1].startswith("torch."):
         b.rnn[node.name] = (b.calls[-1].key, "module")
+    if fn is _mha and not tr.layers[0][1].startswith("torch."):
+        b.attention.add(node.name)
+
+
+def _attention_inputs(node: Any) -> Optional[list]:
+    """query, key, value of an attention call; None when it passes masks (not translated)."""
+    import torch.fx
+
+    names = ("query", "key", "value")
+    got = [node.kwargs.get(n, node.args[i] if len(node.args) > i else None) for i, n in enumerate(names)]
+    if not all(isinstance(a, torch.fx.Node) for a in got):
+        return None
+    extra = [a for a in _tensor_args(node) if all(a is not g for g in got)]
+    return None if extra else got
 
 
 def _public_settings(m: Any) -> dict:
@@ -990,6 +1057,24 @@ def _function_node(b: _Builder, node: Any) -> None:
     ins = [b.refs[a.name] for a in tensors if a.name in b.refs]
     origin = _node_origin(node)
     key = node.name
+    if name == "getitem" and src.name in b.attention and node.args[1] != 0 and node.users:
+        # the averaged attention weights: Keras returns them only with return_attention_scores
+        b.untranslated.append(
+            f"the attention weights of {src.target if src.op == 'call_module' else src.name}"
+        )
+        tr0 = Translated([(key, "torch.attention_weights", {}, [], 0, True)], "plain")
+        b.add(node, tr0, ins, origin)
+        return
+    if name == "getitem" and src.name in b.attention and node.args[1] == 0:
+        # the attention output: what the Keras layer returns (and what the probe records)
+        ckey = b.refs[src.name].rpartition(":")[0]
+        i = next(j for j, c in enumerate(b.calls) if c.key == ckey)
+        shape = b.neutral_shape(node, lay)
+        b.calls[i] = replace(b.calls[i], output_shapes=(shape,), output_dtypes=(b.dtype_of(node),))
+        b.node_of_call[ckey] = node.name
+        b.refs[node.name] = f"{ckey}:0"
+        b.layout[node.name] = lay
+        return
     if name == "getitem" and isinstance(node.args[1], int):
         base = b.refs.get(src.name, "")
         call = base.rpartition(":")[0]

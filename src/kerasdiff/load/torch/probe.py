@@ -6,43 +6,33 @@ output written channels-last, sampled like the Keras worker's."""
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, Iterator
 
 import numpy as np
 
-from kerasdiff.probe.arrays import sample, serve
+from kerasdiff.load.torch import layouts
+from kerasdiff.probe.arrays import TrainStepError, sample, serve
+
+
+def state_of(module: Any) -> dict:
+    """The module's own state_dict entries as numpy arrays (names relative to the module)."""
+    return {k: v.detach().cpu().numpy() for k, v in module.state_dict().items()}
 
 
 def _to_keras(layer: Any, module: Any, rows: Any) -> list[np.ndarray]:
     """The module's weights as the Keras layer `layer` (neutral Layer) holds them."""
     cls = layer.cls
-    out: list[np.ndarray] = []
+    p = state_of(module)
     if cls == "Dense":
-        k = module.weight.detach().cpu().numpy().T
-        if rows:  # (C, H, W) rows -> (H, W, C) rows, as Keras's Flatten orders them
-            c, *sp = rows
-            k = k.reshape(c, *sp, -1).transpose(*range(1, len(sp) + 1), 0, len(sp) + 1).reshape(k.shape)
-        out.append(k)
-        if module.bias is not None:
-            out.append(module.bias.detach().cpu().numpy())
-    elif cls.startswith("Conv"):
-        w = module.weight.detach().cpu().numpy()
-        n = w.ndim - 2
-        out.append(w.transpose(*range(2, 2 + n), 1, 0))
-        if module.bias is not None:
-            out.append(module.bias.detach().cpu().numpy())
-    elif cls in ("LSTM", "GRU"):
-        from kerasdiff.load.torch import recurrent
-
-        out = recurrent.to_keras(module)
-    elif cls == "BatchNormalization":
-        if module.affine:
-            out += [module.weight.detach().cpu().numpy(), module.bias.detach().cpu().numpy()]
-        if module.track_running_stats:
-            out += [module.running_mean.detach().cpu().numpy(), module.running_var.detach().cpu().numpy()]
-    else:
-        out = [p.detach().cpu().numpy() for p in module.parameters(recurse=False)]
-    return out
+        return layouts.dense(p, rows)
+    if cls == "MultiHeadAttention":
+        return layouts.attention(p, int(layer.config["num_heads"]))
+    # mypy infers a union of the functions' signatures; each takes the state dict first
+    convert: Any = layouts.BY_CLASS.get(cls)
+    if convert is not None:
+        return list(convert(p))
+    return [v.detach().cpu().numpy() for v in module.parameters(recurse=False)]
 
 
 def _from_keras(layer: Any, module: Any, arrays: list[np.ndarray], rows: Any) -> bool:
@@ -75,6 +65,14 @@ def _from_keras(layer: Any, module: Any, arrays: list[np.ndarray], rows: Any) ->
         from kerasdiff.load.torch import recurrent
 
         pairs = recurrent.from_keras(module, list(arrays))
+        if pairs is None:
+            return False
+        targets = [t for t, _ in pairs]
+        values = [v for _, v in pairs]
+    elif cls == "MultiHeadAttention":
+        from kerasdiff.load.torch import attention
+
+        pairs = attention.from_keras(module, list(arrays))
         if pairs is None:
             return False
         targets = [t for t, _ in pairs]
@@ -122,8 +120,9 @@ def import_weights(idx: Any, mapping: dict, source: dict) -> dict:
     return {"copied": copied, "skipped": skipped}
 
 
-def record(idx: Any, inputs: list[np.ndarray], calls: list[str], path: str) -> dict:
-    """Run the traced module in eval mode; save the outputs of `calls` and of the model."""
+def record(idx: Any, inputs: list[np.ndarray], calls: list[str], path: str, training: bool = False) -> dict:
+    """Run the traced module in eval mode (or in train mode with its dropout off, for
+    --probe-train); save the outputs of `calls` and of the model."""
     import torch
     import torch.fx
 
@@ -170,18 +169,79 @@ def record(idx: Any, inputs: list[np.ndarray], calls: list[str], path: str) -> d
     for x, lay in zip(inputs, idx.input_layouts):
         arr = np.moveaxis(x, -1, 1) if lay == "cf" and x.ndim >= 3 else x
         xs.append(torch.as_tensor(np.ascontiguousarray(arr)))
-    was = idx.model.training
-    idx.model.eval()
+    # a train-mode forward moves BatchNorm's running statistics: put the state back after
+    state = {k: v.clone() for k, v in idx.model.state_dict().items()} if training else None
     try:
-        with torch.no_grad():
+        with _mode(idx.model, training), torch.no_grad():
             out = Recorder(idx.gm).run(*xs) if idx.gm is not None else idx.model(*xs)
     finally:
-        idx.model.train(was)
+        if state is not None:
+            idx.model.load_state_dict(state)
     outs = tensors(out)
     lays = idx.output_layouts if len(idx.output_layouts) == len(outs) else ["plain"] * len(outs)
     keep("model", outs, lays)
     np.savez(path, **saved)  # type: ignore[arg-type]
     return {"meta": meta}
+
+
+def train_step(idx: Any, inputs: list[np.ndarray], targets: list[np.ndarray]) -> dict:
+    """One step of the script's optimizer and loss module on (inputs, targets), the module in
+    train() mode with its dropout off (random masks cannot match across frameworks)."""
+    import torch
+
+    from kerasdiff.load.torch.recipe import TRAINING
+
+    objs = TRAINING.get(id(idx.model)) or {}
+    opt, loss_fn = objs.get("optimizer"), objs.get("loss")
+    if opt is None:
+        raise TrainStepError("the script builds no optimizer on the module's parameters at module level")
+    if loss_fn is None:
+        raise TrainStepError("the script builds no loss module (nn.*Loss) at module level")
+    if len(targets) != 1:
+        raise TrainStepError("the module has several outputs (one output only)")
+    xs = []
+    for x, lay in zip(inputs, idx.input_layouts):
+        arr = np.moveaxis(x, -1, 1) if lay == "cf" and x.ndim >= 3 else x
+        xs.append(torch.as_tensor(np.ascontiguousarray(arr)))
+    y = targets[0]
+    out_layout = idx.output_layouts[0] if idx.output_layouts else "plain"
+    if out_layout == "cf" and y.ndim >= 3:
+        y = np.moveaxis(y, -1, 1)
+    if type(loss_fn).__name__ == "CrossEntropyLoss" and y.dtype.kind in "iu" and y.ndim > 1:
+        raise TrainStepError("CrossEntropyLoss on a sequence of class scores (the loop reshapes it)")
+    yt = torch.as_tensor(np.ascontiguousarray(y))
+    with _mode(idx.model, True):
+        opt.zero_grad()
+        out = idx.model(*xs)
+        if isinstance(out, (tuple, list)):
+            raise TrainStepError("forward() returns several tensors (one output only)")
+        loss = loss_fn(out, yt)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    return {"ran": True, "loss": float(loss.detach())}
+
+
+@contextlib.contextmanager
+def _mode(model: Any, training: bool) -> Iterator[None]:
+    """eval(), or train() with the dropout off (random masks cannot match across frameworks);
+    the module's own mode and dropout rates come back after."""
+    was = model.training
+    model.train(training)
+    quiet = []
+    if training:
+        for m in model.modules():
+            if "Dropout" in type(m).__name__:
+                m.eval()
+            elif isinstance(getattr(m, "dropout", None), float) and m.dropout:
+                quiet.append((m, m.dropout))
+                m.dropout = 0.0
+    try:
+        yield
+    finally:
+        for m, v in quiet:
+            m.dropout = v
+        model.train(was)
 
 
 def run_tasks(models: list, request_path: str) -> None:
@@ -193,7 +253,7 @@ def run_tasks(models: list, request_path: str) -> None:
         # are exported before it runs, and a Dense after a flatten needs them.
         return with_shapes(models[i], inputs) if inputs else live_index(models[i])
 
-    serve(request_path, index_of, export_weights, import_weights, record)
+    serve(request_path, index_of, export_weights, import_weights, record, train_step)
 
 
-__all__ = ["run_tasks", "export_weights", "import_weights", "record"]
+__all__ = ["run_tasks", "export_weights", "import_weights", "record", "train_step"]

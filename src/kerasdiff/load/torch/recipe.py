@@ -11,8 +11,12 @@ from typing import Any, Optional
 
 from kerasdiff.load.torch import hooks
 
+# id(module) -> {"optimizer": ..., "loss": ...}: the script's live objects, for --probe-train
+# (the loader worker keeps the module alive, so the id is not reused).
+TRAINING: dict[int, dict] = {}
+
 # Keras 3's defaults for the settings every optimizer has and PyTorch's optimizers do not.
-_KERAS_BASE = {
+KERAS_OPTIMIZER_BASE = {
     "weight_decay": None,
     "clipnorm": None,
     "global_clipnorm": None,
@@ -33,7 +37,7 @@ def optimizer_record(opt: Any) -> dict:
     lr = d.get("lr")
     lr = float(lr) if isinstance(lr, (int, float)) else lr
     torch_cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items() if _plain(v)}
-    cfg: dict = {"learning_rate": lr, **_KERAS_BASE}
+    cfg: dict = {"learning_rate": lr, **KERAS_OPTIMIZER_BASE}
     wd = float(d.get("weight_decay") or 0.0)
     if cls in ("Adam", "AdamW"):
         b1, b2 = d.get("betas", (0.9, 0.999))
@@ -47,11 +51,18 @@ def optimizer_record(opt: Any) -> dict:
         cfg["weight_decay"] = wd if cls == "AdamW" else None
     elif cls == "SGD":
         cfg.update(momentum=float(d.get("momentum") or 0.0), nesterov=bool(d.get("nesterov")))
+        if d.get("dampening"):
+            # (1 - dampening) scales each gradient into the momentum buffer: Keras has no such
+            # setting, so it stays a setting the other side lacks
+            cfg["dampening"] = float(d["dampening"])
     elif cls == "RMSprop":
+        eps = float(d.get("eps", 1e-8))
         cfg.update(
             rho=float(d.get("alpha", 0.99)),
             momentum=float(d.get("momentum") or 0.0),
-            epsilon=float(d.get("eps", 1e-8)),
+            # PyTorch divides by sqrt(v) + eps, Keras by sqrt(v + epsilon): epsilon = eps^2 gives
+            # the same floor for small gradients (KD619)
+            epsilon=eps * eps,
             centered=bool(d.get("centered")),
         )
     elif cls == "Adagrad":
@@ -70,6 +81,34 @@ def optimizer_record(opt: Any) -> dict:
         "built": False,
         "shared_with": [],
     }
+
+
+def with_coupled_l2(graph: Any, rec: dict) -> Any:
+    """The graph with PyTorch's coupled weight decay in Keras terms: torch.optim.Adam/SGD/...
+    (weight_decay=wd) adds wd * param to every gradient, the gradient of an L2(wd / 2) penalty
+    on every weight, so each layer with weights gets those regularizers (KD608 explains them)."""
+    from dataclasses import replace
+
+    opt = ((rec.get("compile") or {}).get("optimizer") or {}) if isinstance(rec.get("compile"), dict) else {}
+    l2 = float(((opt.get("torch") or {}).get("l2")) or 0.0) if isinstance(opt, dict) else 0.0
+    if l2 <= 0:
+        return graph
+    reg = {"class": "L2", "config": {"l2": l2 / 2}}
+    layers = []
+    for lay in graph.layers:
+        cfg = lay.config
+        off = {
+            "bias_regularizer": cfg.get("use_bias") is False,
+            "beta_regularizer": cfg.get("center") is False,
+            "gamma_regularizer": cfg.get("scale") is False,
+        }
+        keys = [
+            k for k in cfg if k.endswith("_regularizer") and k != "activity_regularizer" and not off.get(k)
+        ]
+        if lay.params and keys:
+            lay = replace(lay, config={**lay.config, **{k: dict(reg) for k in keys}})
+        layers.append(lay)
+    return replace(graph, layers=tuple(layers))
 
 
 def _plain(v: Any) -> bool:
@@ -130,6 +169,10 @@ def build_recipe(module: Any, model: Any, path: str, seeds: list) -> dict:
             losses.append((k, v))
         elif isinstance(v, torch.utils.data.DataLoader):
             loaders.append((k, v))
+    TRAINING[id(model)] = {
+        "optimizer": opts[0][1] if opts else None,
+        "loss": losses[0][1] if losses else None,
+    }
     rec: dict = {"run": f"{os.getpid()}:{os.path.abspath(path)}", "seeds": seeds}
     unknown = ["epochs", "gradient clipping", "learning-rate schedules", "validation"]
     facts: dict = {"unknown": unknown}
@@ -201,4 +244,4 @@ def example_of(module: Any) -> tuple[Optional[tuple], Optional[str]]:
     return ex, layout if isinstance(layout, str) else None
 
 
-__all__ = ["build_recipe", "optimizer_record", "loss_record", "seeds_hook", "example_of"]
+__all__ = ["TRAINING", "build_recipe", "optimizer_record", "loss_record", "seeds_hook", "example_of"]

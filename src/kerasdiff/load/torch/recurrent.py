@@ -72,29 +72,9 @@ def keras_params(m: Any) -> int:
     return gates * h * (n_in + h) + bias
 
 
-def _gru_keras_order(w: np.ndarray) -> np.ndarray:
-    r, z, n = np.split(w, 3, axis=0)
-    return np.concatenate([z, r, n], axis=0)
-
-
 def _gru_torch_order(w: np.ndarray) -> np.ndarray:
     z, r, n = np.split(w, 3, axis=0)
     return np.concatenate([r, z, n], axis=0)
-
-
-def to_keras(m: Any) -> list[np.ndarray]:
-    def get(name: str) -> np.ndarray:
-        return getattr(m, name).detach().cpu().numpy()
-
-    if type(m).__name__ == "LSTM":
-        out = [get("weight_ih_l0").T, get("weight_hh_l0").T]
-        if m.bias:
-            out.append(get("bias_ih_l0") + get("bias_hh_l0"))
-        return out
-    out = [_gru_keras_order(get("weight_ih_l0")).T, _gru_keras_order(get("weight_hh_l0")).T]
-    if m.bias:
-        out.append(np.stack([_gru_keras_order(get("bias_ih_l0")), _gru_keras_order(get("bias_hh_l0"))]))
-    return out
 
 
 def from_keras(m: Any, arrays: list[np.ndarray]) -> Optional[list[tuple[Any, np.ndarray]]]:
@@ -119,4 +99,4 @@ def from_keras(m: Any, arrays: list[np.ndarray]) -> Optional[list[tuple[Any, np.
     return pairs
 
 
-__all__ = ["why_not", "config", "keras_params", "to_keras", "from_keras"]
+__all__ = ["why_not", "config", "keras_params", "from_keras"]

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 from kerasdiff.findings import Finding, make, show
 
 NAME = "torch"
-CODES = tuple(f"KD6{n:02d}" for n in range(1, 17))
+CODES = tuple(f"KD6{n:02d}" for n in range(1, 20))
 
 
 def _key(f: Finding) -> tuple[str, str, str]:
@@ -61,6 +61,11 @@ class _Pair:
 
     def paths(self, fs: list[Finding]) -> dict[str, Any]:
         return {"a_path": fs[0].a_path, "b_path": fs[0].b_path}
+
+    def oriented(self, field: str, torch_side: Any, keras_side: Any) -> dict[str, Any]:
+        """`a_<field>` and `b_<field>` from the PyTorch side's and the other side's value."""
+        a, b = (torch_side, keras_side) if self.t_is_a else (keras_side, torch_side)
+        return {f"a_{field}": a, f"b_{field}": b}
 
     def side(self) -> str:
         return "A" if self.t_is_a else "B"
@@ -132,20 +137,27 @@ def _layers(p: _Pair) -> Iterator[Finding]:
         and f"{p.t_path(f)}:{f.attribute.split('_')[0]}" in defaults
     ]
     rnn_layers = [p.cls_of(p.t_path(f)) in ("LSTM", "GRU") for f in inits]
+    mha_layers = [p.cls_of(p.t_path(f)) == "MultiHeadAttention" for f in inits]
     forget = [f for f in p.found("KD141", "unit_forget_bias", ("LSTM",)) if inits]
     if inits:
         limits = []
         for f in inits:
             info = defaults[f"{p.t_path(f)}:{f.attribute.split('_')[0]}"]
-            if f.attribute != "embeddings_initializer" and info.get("fan_in"):
+            if info.get("bound"):
+                row = f"{p.k_path(f)} b={info['bound']:.4g}"
+                if row not in limits:
+                    limits.append(row)
+            elif f.attribute != "embeddings_initializer" and info.get("fan_in"):
                 bound = 1 / math.sqrt(info["fan_in"])
                 row = f"{p.k_path(f)} b={bound:.4g}"
                 if row not in limits:
                     limits.append(row)
         has_emb = any(f.attribute == "embeddings_initializer" for f in inits)
         has_rnn = any(rnn_layers)
+        has_mha = any(mha_layers)
         has_dense = any(
-            f.attribute != "embeddings_initializer" and not rnn for f, rnn in zip(inits, rnn_layers)
+            f.attribute != "embeddings_initializer" and not rnn and not mha
+            for f, rnn, mha in zip(inits, rnn_layers, mha_layers)
         )
         parts = []
         if has_dense:
@@ -160,6 +172,12 @@ def _layers(p: _Pair) -> Iterator[Finding]:
                 "on LSTM/GRU `kernel_initializer`, `recurrent_initializer` and `bias_initializer` = "
                 "`keras.initializers.RandomUniform(-b, b)`, b = 1/sqrt(units)"
                 + (", and `unit_forget_bias=False`" if forget else "")
+            )
+        if has_mha:
+            parts.append(
+                "on MultiHeadAttention `kernel_initializer=keras.initializers.RandomUniform(-b, b)`, "
+                "b = sqrt(3 / (2 * embed_dim)) (PyTorch's xavier_uniform of the packed in-projection; "
+                "the output projection keeps nn.Linear's draw: KD617)"
             )
         layers = list(dict.fromkeys(p.k_path(f) for f in inits))
         yield make(
@@ -205,14 +223,14 @@ def _layers(p: _Pair) -> Iterator[Finding]:
     if two:
         yield make(
             "KD616",
-            a_path=two[0] if p.t_is_a else "(recurrent layers)",
-            b_path="(recurrent layers)" if p.t_is_a else two[0],
+            **p.oriented("path", two[0], "(recurrent layers)"),
             attribute="bias",
-            a_value="bias_ih + bias_hh" if p.t_is_a else "one bias",
-            b_value="one bias" if p.t_is_a else "bias_ih + bias_hh",
+            **p.oriented("value", "bias_ih + bias_hh", "one bias"),
             message=f"{p.side()}'s {', '.join(two[:4])} train two bias vectors where Keras trains one",
             layers=", ".join(two[:4]),
         )
+    yield from _attention_output(p)
+    yield from _padding(p)
     leaky = p.found("KD141", "negative_slope", ("LeakyReLU",))
     if leaky:
         tv, kv = p.t_value(leaky[0]), p.k_value(leaky[0])
@@ -229,6 +247,128 @@ def _layers(p: _Pair) -> Iterator[Finding]:
             torch_slope=tv,
             **p.sources(leaky),
         )
+
+
+def _attention_output(p: _Pair) -> Iterator[Finding]:
+    """KD617: the Keras side's kernel_initializer draws the output projection too."""
+    from kerasdiff.load.torch import attention
+
+    outs = p.facts.get("mha_out_proj") or {}
+    if not outs:
+        return
+    k_of = {t: k for a, b in p.ctx.al.layer_pairs for t, k in [(a, b) if p.t_is_a else (b, a)]}
+    k_layers = p.k.layer_map()
+    rows, redraws, shown = [], [], []
+    for t_key, info in outs.items():
+        k_lay = k_layers.get(k_of.get(t_key, ""))
+        if k_lay is None or k_lay.cls != "MultiHeadAttention":
+            continue
+        fans = tuple(info["fans"])
+        t_std = attention.init_std(info["init"], fans)
+        k_std = attention.init_std(k_lay.config.get("kernel_initializer"), fans)
+        if t_std is not None and k_std is not None and math.isclose(t_std, k_std, rel_tol=1e-6):
+            continue
+        rows.append((t_key, k_lay.path))
+        shown.append(
+            f"{k_lay.path}: std {'?' if t_std is None else f'{t_std:.3g}'} in PyTorch, "
+            f"{'?' if k_std is None else f'{k_std:.3g}'} in Keras"
+        )
+        init = info["init"]
+        redraws.append(
+            f"`w = next(v for v in model.get_layer({k_lay.path.split('/')[-1]!r}).weights "
+            f"if v.path.endswith('attention_output/kernel'))`, then `w.assign({_init_code(init)}(w.shape))`"
+            if init
+            else f"{k_lay.path}: no Keras initializer draws like the script's nn.init call; copy "
+            "the weight from the module"
+        )
+    if not rows:
+        return
+    t0, k0 = rows[0]
+    yield make(
+        "KD617",
+        **p.oriented("path", t0, k0),
+        attribute="attention_output/kernel",
+        **p.oriented("value", "nn.Linear's draw", "kernel_initializer"),
+        message=f"{len(rows)} attention layer(s) start their output projection from another "
+        f"distribution ({'; '.join(shown[:3])}{'; ...' if len(shown) > 3 else ''})",
+        redraw="; ".join(dict.fromkeys(redraws[:2])),
+    )
+
+
+def _padding(p: _Pair) -> Iterator[Finding]:
+    """KD618: nn.Embedding's padding_idx against Keras's mask_zero, per aligned Embedding."""
+    pads = p.facts.get("padding_idx") or {}
+    k_of = {t: k for a, b in p.ctx.al.layer_pairs for t, k in [(a, b) if p.t_is_a else (b, a)]}
+    k_layers = p.k.layer_map()
+    masked, plain = [], []
+    for t_key, k_key in k_of.items():
+        k_lay = k_layers.get(k_key)
+        if k_lay is None or k_lay.cls != "Embedding" or p.cls_of(t_key) != "Embedding":
+            continue
+        idx = pads.get(t_key)
+        kc = k_lay.config.get("embeddings_constraint")
+        kept = (
+            isinstance(kc, dict)
+            and kc.get("class") == "PadRow"
+            and (kc.get("config") or {}).get("row") == idx
+        )
+        if k_lay.config.get("mask_zero"):
+            masked.append((t_key, k_lay, idx))
+        elif idx is not None and not kept:
+            plain.append((t_key, k_lay, idx))
+    explained = p.found("KD141", "mask_zero", ("Embedding",)) + p.found(
+        "KD131", "embeddings_constraint", ("Embedding",)
+    )
+    if masked:
+        t_key, k_lay, idx = masked[0]
+        torch_side = f"padding_idx={idx}" if idx is not None else "no padding_idx"
+        yield make(
+            "KD618",
+            **p.oriented("path", t_key, k_lay.path),
+            attribute="mask_zero",
+            **p.oriented("value", torch_side, "mask_zero=True"),
+            message=f"Keras masks the steps whose token is 0 after {k_lay.path} (mask_zero=True); PyTorch's "
+            f"{t_key} ({torch_side}) masks nothing: the layers after it process the padded steps"
+            + (f" ({len(masked)} embeddings)" if len(masked) > 1 else ""),
+            explains=tuple(_key(f) for f in explained),
+            fix="To compute like the module, drop `mask_zero=True` in Keras"
+            + (f" and keep row {idx} at zero: {_pad_row(idx)}" if idx is not None else "")
+            + "; to compute like Keras, mask in PyTorch: `pack_padded_sequence` before the RNN, "
+            "`key_padding_mask=tokens == 0` for attention, a mean over the real steps only.",
+            **p.sources(explained),
+        )
+    if plain:
+        t_key, k_lay, idx = plain[0]
+        yield make(
+            "KD618",
+            **p.oriented("path", t_key, k_lay.path),
+            attribute="padding_idx",
+            **p.oriented("value", f"row {idx} zero, not trained", f"row {idx} drawn and trained"),
+            message=f"PyTorch's {t_key} keeps row {idx} at zero and never trains it (padding_idx={idx}); "
+            f"Keras's {k_lay.path} draws and trains that row like the others"
+            + (f" ({len(plain)} embeddings)" if len(plain) > 1 else ""),
+            explains=tuple(_key(f) for f in explained),
+            fix=f"Keep row {idx} at zero in Keras: {_pad_row(idx)}; or drop padding_idx in PyTorch.",
+            **p.oriented("source", (p.t.layer_map().get(t_key) or k_lay).origin, k_lay.origin),
+        )
+
+
+def _pad_row(idx: int) -> str:
+    """Keras code keeping one embedding row at zero, as padding_idx does (fix text; kerasdiff
+    recognizes this class by its name and row)."""
+    return (
+        "`class PadRow(keras.constraints.Constraint):` with `__init__(self, row)` storing `row`, "
+        "`__call__(self, w)` returning `w * keras.ops.cast(keras.ops.arange(w.shape[0])[:, None] != "
+        "self.row, w.dtype)` and `get_config()` returning `{'row': self.row}`; then "
+        f"`embeddings_constraint=PadRow({idx})` (applied after every update), and the row zeroed "
+        "once after building"
+    )
+
+
+def _init_code(init: dict) -> str:
+    """`keras.initializers.X(...)` for a serialized initializer."""
+    args = ", ".join(f"{k}={v!r}" for k, v in (init.get("config") or {}).items() if k != "seed")
+    return f"keras.initializers.{init['class']}({args})"
 
 
 # --------------------------------------------------------------------------- recipe
@@ -271,16 +411,40 @@ def _recipe(p: _Pair) -> Iterator[Finding]:
                 "KD607",
                 **paths,
                 attribute="epsilon placement",
-                a_value="after bias correction" if p.t_is_a else "before bias correction",
-                b_value="before bias correction" if p.t_is_a else "after bias correction",
+                **p.oriented("value", "after bias correction", "before bias correction"),
                 message=f"Keras's epsilon={show(keps)} acts like PyTorch eps={first:.3g} at step 1 "
                 f"(epsilon / sqrt(1 - beta_2^t)), approaching {show(keps)} over ~{int(1 / (1 - b2))} steps",
                 size=f"Keras's effective epsilon at step 1 is {first / keps:.3g}x its setting",
                 **src,
             )
+    if raw.get("class") == "RMSprop" and kopt.get("class") == "RMSprop":
+        eps = p.found("KD302", "epsilon")
+        if eps:
+            teps = float(raw.get("eps", 1e-8))
+            keps = (kopt.get("config") or {}).get("epsilon")
+            floor = math.sqrt(keps) if isinstance(keps, (int, float)) and keps > 0 else None
+            yield make(
+                "KD619",
+                **paths,
+                attribute="epsilon",
+                **p.oriented("value", f"sqrt(v) + {show(teps)}", f"sqrt(v + {show(keps)})"),
+                message=f"torch.optim.RMSprop eps={show(teps)} is added after the square root; Keras's "
+                f"epsilon={show(keps)} inside it"
+                + (f" acts like eps={floor:.3g}" if floor is not None else ""),
+                explains=tuple(_key(f) for f in eps),
+                fix=f"Set `keras.optimizers.RMSprop(epsilon={teps * teps:.3g})` (PyTorch's eps squared).",
+                **src,
+            )
     l2 = float(raw.get("l2") or 0.0)
-    if l2 > 0:
-        wd = p.found("KD302", "weight_decay")
+    # The torch graph carries the coupled decay as L2(l2 / 2) regularizers (recipe.with_coupled_l2):
+    # a Keras port with those regularizers and no decoupled decay trains the same.
+    regs = [
+        f
+        for f in p.ctx.earlier
+        if f.code == "KD121" and f.attribute.endswith("_regularizer") and "L2" in str(p.t_value(f))
+    ]
+    wd = p.found("KD302", "weight_decay") if l2 > 0 else []
+    if l2 > 0 and (regs or wd):
         kwd = (kopt.get("config") or {}).get("weight_decay")
         if kwd:
             fix = (
@@ -300,12 +464,17 @@ def _recipe(p: _Pair) -> Iterator[Finding]:
             "KD608",
             **paths,
             attribute="weight_decay",
-            a_value=f"L2 {show(l2)} in the gradient" if p.t_is_a else f"weight_decay={show(kwd)}",
-            b_value=f"weight_decay={show(kwd)}" if p.t_is_a else f"L2 {show(l2)} in the gradient",
+            **p.oriented("value", f"L2 {show(l2)} in the gradient", f"weight_decay={show(kwd)}"),
             message=f"torch.optim.{raw.get('class')}(weight_decay={show(l2)}) adds {show(l2)} * param to every "
             f"gradient (coupled L2); the Keras optimizer "
-            + (f"decays decoupled with weight_decay={show(kwd)}" if kwd else "has no decay at all"),
-            explains=tuple(_key(f) for f in wd),
+            + (f"decays decoupled with weight_decay={show(kwd)}" if kwd else "has no decay")
+            + (
+                f" and {len({p.k_path(f) for f in regs})} Keras layer(s) lack the L2({l2 / 2:g}) regularizers "
+                "that give the same gradient"
+                if regs
+                else ""
+            ),
+            explains=tuple(_key(f) for f in wd + regs),
             decay_fix=fix,
             **src,
         )
@@ -348,8 +517,7 @@ def _recipe(p: _Pair) -> Iterator[Finding]:
             a_path="fit",
             b_path="fit",
             attribute="training loop",
-            a_value="not read" if p.t_is_a else "fit()",
-            b_value="fit()" if p.t_is_a else "not read",
+            **p.oriented("value", "not read", "fit()"),
             message=f"{p.side()}'s PyTorch script trains in its own loop: {', '.join(unknown)} were not read",
             unknown=", ".join(unknown),
         )
@@ -365,11 +533,9 @@ def _recipe(p: _Pair) -> Iterator[Finding]:
         )
         yield make(
             "KD613",
-            a_path=next(iter(bns)) if p.t_is_a else "(batch norm)",
-            b_path="(batch norm)" if p.t_is_a else next(iter(bns)),
+            **p.oriented("path", next(iter(bns)), "(batch norm)"),
             attribute="moving_variance",
-            a_value="unbiased" if p.t_is_a else "biased",
-            b_value="biased" if p.t_is_a else "unbiased",
+            **p.oriented("value", "unbiased", "biased"),
             message=f"PyTorch's running_var uses the unbiased batch variance, Keras's moving_variance the biased one "
             f"({len(bns)} BatchNorm layer(s))",
             size=size,
@@ -406,8 +572,7 @@ def _structure(p: _Pair) -> Iterator[Finding]:
             a_path="(model)",
             b_path="(model)",
             attribute="structure",
-            a_value="module order" if p.t_is_a else "graph",
-            b_value="graph" if p.t_is_a else "module order",
+            **p.oriented("value", "module order", "graph"),
             message=f"{p.side()}'s forward() could not be traced ({p.facts['untraced']}): its modules were "
             "compared in named_modules() order",
             reason=p.facts["untraced"],
@@ -427,8 +592,7 @@ def _structure(p: _Pair) -> Iterator[Finding]:
             a_path="(model)",
             b_path="(model)",
             attribute="translation",
-            a_value=len(items) if p.t_is_a else 0,
-            b_value=0 if p.t_is_a else len(items),
+            **p.oriented("value", len(items), 0),
             message=f"{p.side()} uses {len(items)} PyTorch module(s)/call(s) kerasdiff does not translate yet: "
             + _names(items, 6),
             untranslated=_names(items, 6),
@@ -477,11 +641,9 @@ def _structure(p: _Pair) -> Iterator[Finding]:
         tpath = flat[0]
         yield make(
             "KD610",
-            a_path=tpath if p.t_is_a else kpath,
-            b_path=kpath if p.t_is_a else tpath,
+            **p.oriented("path", tpath, kpath),
             attribute="flatten order",
-            a_value="(C, H, W)" if p.t_is_a else "(H, W, C)",
-            b_value="(H, W, C)" if p.t_is_a else "(C, H, W)",
+            **p.oriented("value", "(C, H, W)", "(H, W, C)"),
             message=f"PyTorch flattens channels first at {tpath}; Keras flattens channels last"
             + (f" at {kpath}" if mapped else ""),
         )
