@@ -113,6 +113,12 @@ class _Main(click.Command):
     is_flag=True,
     help="Print Keras 3 code for A (a scikit-learn MLP or a PyTorch module) that computes and trains like it.",
 )
+@click.option(
+    "--against",
+    metavar="REV",
+    default=None,
+    help="Compare A as it is with A at git revision REV (the same as `kerasdiff REV:A A`).",
+)
 @click.option("--timings", is_flag=True, help="Print phase timings after the text report.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line.")
 @click.option("--verbose", "-v", is_flag=True, help="Show script output and tracebacks.")
@@ -135,6 +141,7 @@ def cli(
     max_unpacked: Optional[int],
     max_memory: Optional[int],
     emit_keras: bool,
+    against: Optional[str],
     timings: bool,
     quiet: bool,
     verbose: bool,
@@ -147,6 +154,8 @@ def cli(
       script.py:NAME     a module-level model, or a zero-argument function returning one
       model.keras|.h5    a saved model (loaded with Keras safe mode; code in it is refused)
       model.json         a model.to_json() config
+      REV:PATH[:NAME]    any of those at a git revision (main:models/net.py), run from an
+                         export of that revision; the work tree and repository are not touched
     The same script named twice (x.py:a x.py:b) runs once.
 
     \b
@@ -169,13 +178,20 @@ def cli(
     }
     if emit_keras:
         ctx.exit(_guarded(verbose, lambda: _emit(a, b, output, flags, verbose)))
+    if against is not None:
+        if b is not None:
+            raise click.UsageError("--against REV takes one spec: kerasdiff SPEC --against REV", ctx=ctx)
+        a, b = f"{against}:{a}", a
     if b is None:
         raise click.UsageError("Missing argument 'B'.", ctx=ctx)
     ctx.exit(_guarded(verbose, lambda: _diff(a, b, output, flags, timings, quiet, verbose)))
 
 
 def _guarded(verbose: bool, body: Callable[[], int]) -> int:
-    """The one place where failures become exit code 2 and one line on stderr."""
+    """The one place where failures become exit code 2 and one line on stderr (and where the
+    exported revision trees of `REV:PATH` specs are removed, however the run ends)."""
+    from kerasdiff.load import revision
+
     try:
         return body()
     except KerasdiffError as exc:
@@ -200,6 +216,8 @@ def _guarded(verbose: bool, body: Callable[[], int]) -> int:
             err=True,
         )
         return EXIT_TROUBLE
+    finally:
+        revision.cleanup()
 
 
 def _write(text: str, output: Optional[str]) -> None:

@@ -1,7 +1,7 @@
 """The loading stage's interface: model specs (parsed and checked without TensorFlow) and the
 Framework a model-building library implements to be compared.
 
-Specs: `file.py`, `file.py:NAME`, saved files.
+Specs: `file.py`, `file.py:NAME`, saved files, and any of them at a git revision (`REV:PATH`).
 
 Everything that can be told from the file alone (missing, unreadable, a script that does not parse,
 a saved file that is not a zip / HDF5 / JSON model config) fails here, before a worker is started.
@@ -84,6 +84,7 @@ class Spec:
     name: Optional[str]  # NAME from `file.py:NAME`
     kind: str  # "script" | "saved"
     file: str = ""  # the file part of the spec as the user wrote it (for messages)
+    revision: Optional[Any] = None  # kerasdiff.load.revision.Revision for `REV:PATH` specs
 
     @property
     def shown(self) -> str:
@@ -92,6 +93,27 @@ class Spec:
 
 def parse_spec(raw: str, limits: Limits = Limits()) -> Spec:
     """Parse and check a spec; raise KerasdiffError (exit 2) for anything unusable."""
+    from kerasdiff.load import revision
+
+    rv = revision.split(raw)
+    if rv is not None:
+        rev, rest = rv
+        head, sep, tail = rest.rpartition(":")
+        file_part, name_part = (
+            (head, sep + tail) if sep and head.lower().endswith(SCRIPT_SUFFIXES) else (rest, "")
+        )
+        r = revision.export(rev, file_part, raw)
+        exported = os.path.join(r.root, *r.rel.split("/"))
+        try:
+            inner = parse_spec(exported + name_part, limits)
+        except KerasdiffError as exc:  # name the file as the user did, not the temporary copy
+            shown = exc.file.replace(exported, r.label) if exported in exc.file else r.label + name_part
+            raise KerasdiffError(shown, exc.cause.replace(exported, r.label), exc.hint) from None
+        return Spec(raw=raw, path=inner.path, name=inner.name, kind=inner.kind, file=r.label, revision=r)
+    return _parse(raw, limits)
+
+
+def _parse(raw: str, limits: Limits) -> Spec:
     from kerasdiff.load.registry import saved_framework, saved_suffixes
 
     path, name = raw, None

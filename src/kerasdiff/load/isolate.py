@@ -171,6 +171,7 @@ def _start(
             "memory": limits.memory(),
             "keep": keep,
             "parent": os.getpid(),
+            "relabel": [[spec.revision.root, spec.revision.rev]] if spec.revision is not None else [],
         }
     )
     # -P (Python 3.11+): not even the worker's own folder goes on sys.path.

@@ -114,12 +114,21 @@ def origin_of(frame: Optional[FrameType]) -> Optional[str]:
     return format_origin(frame.f_code.co_filename, frame.f_lineno)
 
 
+# (exported tree, revision): a file in a revision's export is shown as `REV:path/in/repo`
+_RELABEL: list[tuple[str, str]] = []
+
+
+def _relabeled(filename: str) -> Optional[str]:
+    real = os.path.realpath(filename)
+    for root, rev in _RELABEL:
+        if real.startswith(root + os.sep):
+            return f"{rev}:{os.path.relpath(real, root).replace(os.sep, '/')}"
+    return None
+
+
 def format_origin(filename: str, line: int) -> str:
     """`file:line` as reports show it: relative to where kerasdiff runs when that is shorter."""
-    rel = os.path.relpath(filename, _CWD)
-    if rel.startswith(".." + os.sep + ".."):
-        rel = filename
-    return f"{rel}:{line}"
+    return f"{show_path(filename)}:{line}"
 
 
 def user_origin() -> Optional[str]:
@@ -158,7 +167,11 @@ def short(text: str, limit: int = 200) -> str:
 
 
 def show_path(filename: str) -> str:
-    """A path as the user would write it from where they ran kerasdiff."""
+    """A path as the user would write it from where they ran kerasdiff (`REV:path` for a file
+    of an exported revision)."""
+    label = _relabeled(filename) if _RELABEL else None
+    if label is not None:
+        return label
     rel = os.path.relpath(filename, _CWD)
     return filename if rel.startswith(".." + os.sep + "..") else rel
 
@@ -497,12 +510,15 @@ def load_file(
     shown: Optional[str] = None,
     log: Optional[str] = None,
     exit_marker: Optional[str] = None,
+    relabel: Optional[list] = None,
 ) -> FileResult:
     """Load one file once and extract one graph per requested NAME (None = discover).
 
-    `shown` is the file as the user wrote it (for messages); `log` streams the script's output."""
+    `shown` is the file as the user wrote it (for messages); `log` streams the script's output;
+    `relabel` ([exported tree, revision] pairs) names files of a revision's export."""
     global _CWD, _LIB_DIRS
     _CWD = cwd or os.getcwd()
+    _RELABEL[:] = [(os.path.realpath(root), rev) for root, rev in relabel or []]
     _LIB_DIRS = _lib_dirs()
     shown = shown or show_path(path)
     captured = _Capture(None)

@@ -62,6 +62,7 @@ def main(argv: list[str]) -> int:
             shown=shown,
             log=request.get("log"),
             exit_marker=request.get("exit"),
+            relabel=request.get("relabel"),
         )
         text = json.dumps(
             {
