@@ -114,6 +114,18 @@ class _Main(click.Command):
     help="Print Keras 3 code for A (a scikit-learn MLP or a PyTorch module) that computes and trains like it.",
 )
 @click.option(
+    "--baseline",
+    metavar="FILE",
+    default=None,
+    help="Hide the findings FILE records (accepted ones); fail only on new ones.",
+)
+@click.option(
+    "--write-baseline",
+    metavar="FILE",
+    default=None,
+    help="Record the current findings in FILE as accepted (then they are hidden: exit 0).",
+)
+@click.option(
     "--against",
     metavar="REV",
     default=None,
@@ -141,6 +153,8 @@ def cli(
     max_unpacked: Optional[int],
     max_memory: Optional[int],
     emit_keras: bool,
+    baseline: Optional[str],
+    write_baseline: Optional[str],
     against: Optional[str],
     timings: bool,
     quiet: bool,
@@ -175,6 +189,8 @@ def cli(
         "max-params": max_params,
         "max-unpacked": max_unpacked,
         "max-memory": max_memory,
+        "baseline": baseline,
+        "write-baseline": write_baseline,
     }
     if emit_keras:
         ctx.exit(_guarded(verbose, lambda: _emit(a, b, output, flags, verbose)))

@@ -91,10 +91,14 @@ def probe_reason(a: Graph, b: Graph) -> Optional[str]:
 
 def compare_specs(spec_a: str, spec_b: str, settings: Optional[Settings] = None) -> tuple[Report, dict]:
     """Load both specs (isolated workers) and compare them; returns the report and script output."""
+    from kerasdiff import baseline
     from kerasdiff.load import load_pair, parse_spec
 
     st = settings or Settings()
     ignored_codes(st.ignore)  # fail fast on a typo, before paying for TensorFlow
+    # a baseline that cannot be read, or written, fails before TensorFlow too
+    entries = baseline.read(st.baseline) if st.baseline and not st.write_baseline else None
+    baseline.check_path(st.write_baseline)
     specs = parse_spec(spec_a, st.limits), parse_spec(spec_b, st.limits)
     loaded = load_pair(*specs, timeout=st.timeout, run_fit=st.run_fit, keep=st.probe, limits=st.limits)
     try:
@@ -111,6 +115,12 @@ def compare_specs(spec_a: str, spec_b: str, settings: Optional[Settings] = None)
         found = findings_of(al, probe)
         timings["diff"] = time.perf_counter() - t0
         report = report_of(al, found, fail_on=st.fail_on, ignore=st.ignore, probe=probe, timings=timings)
+        if st.write_baseline:
+            # recorded, then applied: the run that writes the baseline shows what it hid
+            baseline.write(st.write_baseline, report.findings, report.a, report.b)
+            entries = baseline.read(st.write_baseline)
+        if entries is not None:
+            report = baseline.apply(report, entries, st.write_baseline or st.baseline or "")
     finally:
         if loaded.session is not None:
             loaded.session.close()

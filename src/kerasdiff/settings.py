@@ -33,6 +33,8 @@ class Settings:
     rtol: Optional[float] = None
     run_fit: bool = False
     limits: Limits = field(default_factory=Limits)
+    baseline: Optional[str] = None  # hide the findings this file records
+    write_baseline: Optional[str] = None  # record the current findings in this file
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[Any], Any]:
@@ -72,6 +74,12 @@ def _boolean(v: Any) -> bool:
     return v
 
 
+def _text(v: Any) -> str:
+    if not isinstance(v, str) or not v:
+        raise ValueError(f"must be a path (a non-empty string), not {v!r}")
+    return v
+
+
 def _codes(v: Any) -> tuple[str, ...]:
     if isinstance(v, str):
         return (v,)
@@ -94,6 +102,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "max-params": _integer(1),
     "max-unpacked": _integer(1),
     "max-memory": _integer(0),
+    "baseline": _text,
+    "write-baseline": _text,
 }
 
 
@@ -142,6 +152,8 @@ def from_pyproject(file: str, table: dict) -> dict:
             raise KerasdiffError(
                 file, f"[tool.kerasdiff] {raw_key} {exc}", "fix the value in pyproject.toml"
             ) from None
+        if key in ("baseline", "write-baseline") and not os.path.isabs(out[key]):
+            out[key] = os.path.join(os.path.dirname(file), out[key])  # relative to pyproject.toml
     return out
 
 
@@ -176,6 +188,8 @@ def resolve(flags: dict, file: str = "", table: Optional[dict] = None) -> Settin
         rtol=merged.get("rtol"),
         run_fit=merged.get("run-fit", False),
         limits=limits,
+        baseline=merged.get("baseline"),
+        write_baseline=merged.get("write-baseline"),
     )
 
 

@@ -122,6 +122,19 @@ def export(rev: str, path: str, shown: str) -> Revision:
     return Revision(rev=rev, sha=sha, repo=repo, rel=rel, root=tree)
 
 
+def exists(rev: str, path: str) -> bool:
+    """Whether `path` exists at `rev` (False too outside a repository or before the first commit)."""
+    where = _first_dir(path)
+    top = _git(["rev-parse", "--show-toplevel"], where, path)
+    if top.returncode != 0:
+        return False
+    repo = top.stdout.decode().strip()
+    rel = os.path.relpath(os.path.realpath(os.path.abspath(path)), os.path.realpath(repo)).replace(
+        os.sep, "/"
+    )
+    return _git(["cat-file", "-e", f"{rev}:{rel}"], repo, path).returncode == 0
+
+
 def cleanup() -> None:
     """Remove every exported tree of this process."""
     while _EXPORTS:
@@ -130,4 +143,4 @@ def cleanup() -> None:
 
 atexit.register(cleanup)
 
-__all__ = ["Revision", "split", "export", "cleanup"]
+__all__ = ["Revision", "split", "export", "exists", "cleanup"]

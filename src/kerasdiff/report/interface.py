@@ -34,6 +34,23 @@ class Report:
     ignored: int = 0
     timings: dict = field(default_factory=dict)
     probe: Optional[dict] = None
+    baseline: Optional[dict] = None  # kerasdiff.baseline.Outcome.to_dict() under --baseline
+
+    def baseline_lines(self) -> list[str]:
+        """What the baseline did, in plain sentences (every format shows them)."""
+        if self.baseline is None:
+            return []
+        b = self.baseline
+        lines = [f"{b['hidden']} known finding(s) hidden by the baseline {b['file']}"]
+        stale = b.get("stale") or []
+        if stale:
+            shown = "; ".join(f"{e.get('code')} {e.get('message')}" for e in stale[:3])
+            lines.append(
+                f"{len(stale)} baseline entr{'y' if len(stale) == 1 else 'ies'} no longer found "
+                f"(fixed, or moved: write the baseline again to drop {'it' if len(stale) == 1 else 'them'}): "
+                f"{shown}{'; ...' if len(stale) > 3 else ''}"
+            )
+        return lines
 
     @property
     def failing(self) -> tuple[Finding, ...]:

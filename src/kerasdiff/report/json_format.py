@@ -6,6 +6,7 @@ import json
 import time
 
 from kerasdiff import __version__
+from kerasdiff.baseline import fingerprints
 from kerasdiff.report.interface import SCHEMA_VERSION, Report, model_summary
 
 TIMING_KEYS = ("load_a", "load_b", "extract", "align", "diff", "probe", "report")
@@ -20,8 +21,12 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         "fail_on": report.fail_on,
         "a": model_summary(report.a),
         "b": model_summary(report.b),
-        "findings": [f.to_dict() for f in report.findings],
+        "findings": [
+            {**f.to_dict(), "fingerprint": fp}
+            for f, fp in zip(report.findings, fingerprints(report.findings, report.a, report.b))
+        ],
         "ignored": report.ignored,
+        "baseline": report.baseline,
         "probe": report.probe,
     }
     # "report" is this rendering itself (everything but the final dump).

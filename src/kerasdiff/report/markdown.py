@@ -73,6 +73,10 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         out.append("")
         for n, f in enumerate(report.findings, 1):
             out += _details(f, n)
+    if not report.findings and report.baseline and report.baseline.get("hidden"):
+        out[out.index("No differences found: the models are built the same way.")] = (
+            "No new differences: every finding is one the baseline records."
+        )
     if report.probe is not None:
         from kerasdiff.report.text import probe_lines
 
@@ -81,5 +85,26 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         )
     if report.ignored:
         out += [f"_{report.ignored} finding(s) hidden by --ignore._", ""]
+    out += [f"_{_prose(line)}._" for line in report.baseline_lines()] + ([""] if report.baseline else [])
     out.append(f"_fail-on: {report.fail_on}; `kerasdiff rules CODE` explains a code._")
-    return "\n".join(out) + "\n"
+    return _fit("\n".join(out) + "\n", len(report.findings))
+
+
+# GitHub refuses a comment (and a job summary section) above 65,536 characters.
+MAX_CHARS = 65536
+
+
+def _fit(text: str, findings: int) -> str:
+    """The report cut at whole finding details to stay within MAX_CHARS, saying so."""
+    if len(text) <= MAX_CHARS:
+        return text
+    note_len = 400
+    cut = text.rfind("<details>", 0, MAX_CHARS - note_len)
+    head = text[:cut] if cut > 0 else text[: MAX_CHARS - note_len]
+    shown = head.count("<details>")
+    note = (
+        f"\n_Report cut at {MAX_CHARS:,} characters (GitHub's limit for a comment): the table lists all "
+        f"{findings} findings, the details of {findings - shown} are left out; `--format text` or "
+        "`--format json` (an artifact) has them all._\n"
+    )
+    return head.rstrip() + "\n" + note

@@ -7,6 +7,7 @@ import json
 from typing import Optional
 
 from kerasdiff import __version__, catalog
+from kerasdiff.baseline import fingerprints
 from kerasdiff.report.interface import Report, finding_lines, primary_location, source_location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -43,7 +44,8 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
     used = list(dict.fromkeys(f.code for f in report.findings))
     index = {code: i for i, code in enumerate(used)}
     results = []
-    for f in report.findings:
+    fps = fingerprints(report.findings, report.a, report.b)
+    for f, fp in zip(report.findings, fps):
         path, line, side = primary_location(report, f)
         res: dict = {
             "ruleId": f.code,
@@ -52,6 +54,8 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
             "message": {"text": "\n".join(finding_lines(f) + [f"Fix: {f.fix}"])},
             "locations": [_location(path, line, f"model {side}")],
             "properties": {"kind": f.kind, "a_path": f.a_path, "b_path": f.b_path, "attribute": f.attribute},
+            # the baseline's fingerprint: code scanning follows a finding across runs by it
+            "partialFingerprints": {"kerasdiff/v1": fp},
         }
         other = f.a_source if side == "B" else None
         opath, oline = source_location(other)

@@ -292,9 +292,14 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
             _finding(console, n, f, detail=sev != "info", src=src)
     if not report.findings:
         console.print()
-        console.print("No differences found: the models are built the same way.")
+        if report.baseline and report.baseline.get("hidden"):
+            console.print("No new differences: every finding is one the baseline records.")
+        else:
+            console.print("No differences found: the models are built the same way.")
     if report.ignored:
         console.print(f"[dim]{report.ignored} finding(s) hidden by --ignore[/]")
+    for note in report.baseline_lines():
+        console.print(f"[dim]{escape(note)}[/]")
     if timings:
         console.print()
         tt = Table(title=None, box=None, show_header=True, header_style="bold", padding=(0, 2))
