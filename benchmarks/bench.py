@@ -31,29 +31,30 @@ MODELS = {
     "efficientnetb7": "keras.applications.EfficientNetB7(weights=None)",
 }
 
-SCRIPT = '''\
+SCRIPT = """\
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras
 
 model = {build}
 {mutate}
-'''
+"""
 
 # Change the activation of the K-th Activation layer that applies relu (or swish) to tanh, after
 # construction: Activation.get_config serialises `self.activation`, so the config shows it.
-MUTATE = '''\
+MUTATE = """\
 _acts = [l for l in model.layers if isinstance(l, keras.layers.Activation)]
 _target = _acts[len(_acts) // 2]
 _target.activation = keras.activations.get("tanh")
 assert _target.get_config()["activation"] == "tanh", _target.get_config()
 BENCH_TARGET = _target.name
-'''
+"""
 
 
 def kerasdiff_cmd() -> list[str]:
-    exe = shutil.which("kerasdiff", path=os.path.dirname(sys.executable) + os.pathsep
-                       + os.environ.get("PATH", ""))
+    exe = shutil.which(
+        "kerasdiff", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    )
     return [exe] if exe else [sys.executable, "-m", "kerasdiff"]
 
 
@@ -72,8 +73,10 @@ def plain_build(a: str, b: str) -> float:
     """Wall time of running both scripts in two parallel plain-python processes."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     t = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, p], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, env=env) for p in (a, b)]
+    procs = [
+        subprocess.Popen([sys.executable, p], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        for p in (a, b)
+    ]
     for p in procs:
         _, err = p.communicate()
         if p.returncode != 0:
@@ -84,15 +87,20 @@ def plain_build(a: str, b: str) -> float:
 def run_kerasdiff(a: str, b: str, *extra: str) -> tuple[float, dict]:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     t = time.perf_counter()
-    proc = subprocess.run(kerasdiff_cmd() + [a, b, "--format", "json", *extra], capture_output=True,
-                          text=True, env=env, cwd=os.path.dirname(a))
+    proc = subprocess.run(
+        kerasdiff_cmd() + [a, b, "--format", "json", *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=os.path.dirname(a),
+    )
     wall = time.perf_counter() - t
     if proc.returncode not in (0, 1):
         raise SystemExit(f"kerasdiff exited {proc.returncode}:\n{proc.stderr[-3000:]}")
     return wall, json.loads(proc.stdout)
 
 
-PREDICT = '''\
+PREDICT = """\
 import os, runpy, sys, time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
@@ -103,7 +111,7 @@ for m in models:
     shape = (batch,) + tuple(m.inputs[0].shape[1:])
     m.predict(np.random.default_rng(0).standard_normal(shape).astype("float32"), verbose=0)
 print(time.perf_counter() - t)
-'''
+"""
 
 
 def plain_predict(a: str, b: str, tmp: str) -> float:
@@ -115,8 +123,7 @@ def plain_predict(a: str, b: str, tmp: str) -> float:
     with open(script, "w") as fh:
         fh.write(PREDICT)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.run([sys.executable, script, a, b, str(BATCH)], capture_output=True, text=True,
-                          env=env)
+    proc = subprocess.run([sys.executable, script, a, b, str(BATCH)], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"plain predict failed:\n{proc.stderr[-2000:]}")
     return float(proc.stdout.strip().splitlines()[-1])
@@ -129,14 +136,18 @@ def bench_probe(model: str, tmp: str) -> None:
     phase = report["timings"]["probe"]
     plain = plain_predict(a, b, tmp)
     print(f"== {model} --probe: wall {wall:.2f} s, probe phase {phase:.2f} s")
-    print(f"   two plain predict calls (same batch, tracing included): {plain:.2f} s; "
-          f"probe / plain = {phase / plain:.2f} (goal <= 1.5)")
+    print(
+        f"   two plain predict calls (same batch, tracing included): {plain:.2f} s; "
+        f"probe / plain = {phase / plain:.2f} (goal <= 1.5)"
+    )
     if not p["ran"]:
         print("   probe not run:", p.get("reason"))
         return
     fd = p["first_divergence"] or {}
-    print(f"   equal={p['equal']}, {p['weights_copied']} weight sets copied, {p['layers_compared']} "
-          f"layers compared, first divergence {fd.get('a_path')} (max |diff| {fd.get('max_abs_diff')})")
+    print(
+        f"   equal={p['equal']}, {p['weights_copied']} weight sets copied, {p['layers_compared']} "
+        f"layers compared, first divergence {fd.get('a_path')} (max |diff| {fd.get('max_abs_diff')})"
+    )
 
 
 def bench(model: str, tmp: str, repeat: int) -> dict:
@@ -151,18 +162,30 @@ def bench(model: str, tmp: str, repeat: int) -> dict:
     t = report["timings"]
     ours = t["extract"] + t["align"] + t["diff"]
     first = report["findings"][0] if report["findings"] else None
-    print(f"== {model}: A {report['a']['layers']} layers, {report['a']['params']:,} params; "
-          f"B {report['b']['layers']} layers")
+    print(
+        f"== {model}: A {report['a']['layers']} layers, {report['a']['params']:,} params; "
+        f"B {report['b']['layers']} layers"
+    )
     print("timings (s):", json.dumps({k: round(v, 4) for k, v in t.items()}))
     if first:
-        print(f"first finding: {first['code']} {first['kind']} {first['a_path']} -> {first['b_path']}: "
-              f"{first['a_value']} vs {first['b_value']}  ({len(report['findings'])} findings)")
+        print(
+            f"first finding: {first['code']} {first['kind']} {first['a_path']} -> {first['b_path']}: "
+            f"{first['a_value']} vs {first['b_value']}  ({len(report['findings'])} findings)"
+        )
     print(f"kerasdiff total wall time       : {best['wall']:.2f} s")
     print(f"plain import+build (2 parallel) : {best['plain']:.2f} s")
     print(f"ratio kerasdiff / plain         : {best['wall'] / best['plain']:.2f}")
-    print(f"extract+align+diff              : {ours:.3f} s  -> {'< 1 s OK' if ours < 1 else '>= 1 s TOO SLOW'}")
-    return {"model": model, "timings": t, "wall": best["wall"], "plain": best["plain"],
-            "ours": ours, "first": first}
+    print(
+        f"extract+align+diff              : {ours:.3f} s  -> {'< 1 s OK' if ours < 1 else '>= 1 s TOO SLOW'}"
+    )
+    return {
+        "model": model,
+        "timings": t,
+        "wall": best["wall"],
+        "plain": best["plain"],
+        "ours": ours,
+        "first": first,
+    }
 
 
 def main() -> int:

@@ -84,8 +84,10 @@ def main(argv: list[str]) -> int:
     for layers_, ta, tr, codes in rows:
         print(f"{layers_:>7}  {ta:>8.4f}  {tr:>8.4f}  {ta + tr:>11.4f}  {' '.join(codes)}")
     for (l0, a0, r0, _), (l1, a1, r1, _) in zip(rows, rows[1:]):
-        print(f"growth {l0} -> {l1} layers ({l1 / l0:.1f}x): align {a1 / a0:.2f}x, rules {r1 / r0:.2f}x, "
-              f"align+rules {(a1 + r1) / (a0 + r0):.2f}x")
+        print(
+            f"growth {l0} -> {l1} layers ({l1 / l0:.1f}x): align {a1 / a0:.2f}x, rules {r1 / r0:.2f}x, "
+            f"align+rules {(a1 + r1) / (a0 + r0):.2f}x"
+        )
     return 0
 
 

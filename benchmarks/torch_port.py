@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-TORCH = '''\
+TORCH = """\
 import torch
 from torch import nn
 
@@ -69,9 +69,9 @@ class ResNet18(nn.Module):
 
 model = ResNet18()
 example_input = torch.randn(2, 3, 224, 224)
-'''
+"""
 
-KERAS = '''\
+KERAS = """\
 import keras
 from keras import layers
 
@@ -98,11 +98,13 @@ for cout, stride in ((64, 1), (64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (
     x = block(x, cout, stride)
 x = layers.GlobalAveragePooling2D()(x)
 model = keras.Model(inp, layers.Dense(1000)(x))
-'''
+"""
 
 
 def kerasdiff_cmd() -> list[str]:
-    exe = shutil.which("kerasdiff", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    exe = shutil.which(
+        "kerasdiff", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    )
     return [exe] if exe else [sys.executable, "-m", "kerasdiff"]
 
 
@@ -118,27 +120,38 @@ def main() -> int:
             fh.write(KERAS)
         extra = ["--probe"] if args.probe else []
         t = time.perf_counter()
-        proc = subprocess.run(kerasdiff_cmd() + [a, b, "--format", "json", *extra], capture_output=True, text=True,
-                              cwd=tmp, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+        proc = subprocess.run(
+            kerasdiff_cmd() + [a, b, "--format", "json", *extra],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        )
         wall = time.perf_counter() - t
         if proc.returncode not in (0, 1):
             raise SystemExit(proc.stderr[-2000:])
         report = json.loads(proc.stdout)
     tm = report["timings"]
     ours = tm["extract"] + tm["align"] + tm["diff"]
-    print(f"== ResNet-18 (PyTorch, {report['a']['params']:,} params, {report['a']['layers']} layers) vs its Keras "
-          f"port ({report['b']['layers']} layers)")
+    print(
+        f"== ResNet-18 (PyTorch, {report['a']['params']:,} params, {report['a']['layers']} layers) vs its Keras "
+        f"port ({report['b']['layers']} layers)"
+    )
     print("timings (s):", json.dumps({k: round(v, 4) for k, v in tm.items()}))
     print(f"extract + align + diff : {ours:.3f} s")
     print(f"whole run              : {wall:.2f} s")
     errors = [f for f in report["findings"] if f["severity"] == "error"]
-    print(f"verdict                : {'EQUIVALENT' if report['equivalent'] else 'DIVERGENT'}; "
-          f"{len(errors)} error(s); codes {sorted({f['code'] for f in report['findings']})}")
+    print(
+        f"verdict                : {'EQUIVALENT' if report['equivalent'] else 'DIVERGENT'}; "
+        f"{len(errors)} error(s); codes {sorted({f['code'] for f in report['findings']})}"
+    )
     if args.probe:
         p = report["probe"]
-        print(f"probe                  : ran={p['ran']} equal={p.get('equal')} "
-              f"copied={p.get('weights_copied')} compared={p.get('layers_compared')} "
-              f"max|diff|={[o['max_abs_diff'] for o in p.get('outputs') or []]} {p.get('reason') or ''}")
+        print(
+            f"probe                  : ran={p['ran']} equal={p.get('equal')} "
+            f"copied={p.get('weights_copied')} compared={p.get('layers_compared')} "
+            f"max|diff|={[o['max_abs_diff'] for o in p.get('outputs') or []]} {p.get('reason') or ''}"
+        )
     return 0 if report["equivalent"] else 1
 
 

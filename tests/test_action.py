@@ -206,5 +206,10 @@ def test_the_action_steps_report_annotate_and_keep_one_comment(tmp_path):
         # without a token the step still reports and says why there is no comment
         _, quiet = _run_steps(repo, {**inputs, "token": ""}, env)
         assert quiet.returncode == 1 and "no token: no comment" in quiet.stdout
+        # a pairs file instead of a and against: one report for all, the same single comment
+        (repo / "pairs.toml").write_text('[[pair]]\nname = "head"\na = "HEAD~1:train.py"\nb = "train.py"\n')
+        _, many = _run_steps(repo, {"pairs": "pairs.toml", "comment": "true", "token": "t0k"}, env)
+        assert many.returncode == 1, many.stdout + many.stderr
+        assert "DIVERGENT: 1 pairs" in _Api.comments[0]["body"] and len(_Api.comments) == 1
     finally:
         server.shutdown()

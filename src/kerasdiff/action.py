@@ -28,12 +28,6 @@ def _input(env: Mapping[str, str], name: str) -> str:
 
 def _specs(env: Mapping[str, str]) -> tuple[str, str]:
     a, b, against = _input(env, "a"), _input(env, "b"), _input(env, "against")
-    if _input(env, "pairs"):
-        raise KerasdiffError(
-            "action",
-            "the pairs input needs kerasdiff --pairs, which this version does not have",
-            "give a and b, or a and against",
-        )
     if not a:
         raise KerasdiffError("action", "input a is empty", "give the model spec to check (a: models/net.py)")
     if against and b:
@@ -97,40 +91,52 @@ def upsert_comment(env: Mapping[str, str], number: int, markdown: str) -> str:
 
 
 def main(env: Optional[Mapping[str, str]] = None) -> int:
+    from kerasdiff import pairs
     from kerasdiff.engine import compare_specs
     from kerasdiff.load import revision
     from kerasdiff.report import Format, render
+    from kerasdiff.report import pairs as pairs_report
     from kerasdiff.settings import load_pyproject, resolve
 
     env = os.environ if env is None else env
     try:
-        a, b = _specs(env)
         flags = {
             "fail-on": _input(env, "fail-on") or None,
             "ignore": tuple(_input(env, "ignore").replace(",", " ").split()) or None,
             "baseline": _input(env, "baseline") or None,
         }
         settings = resolve(flags, *load_pyproject())
-        report, _ = compare_specs(a, b, settings)
+        if _input(env, "pairs"):
+            # every pair of the file, one report (the summary, annotations and comment hold all)
+            outcomes = pairs.run(pairs.read(_input(env, "pairs"), settings), settings.jobs)
+            code = pairs.exit_code(outcomes)
+            shown = {
+                f: pairs_report.render(outcomes, f) for f in (Format.MARKDOWN, Format.GITHUB, Format.SARIF)
+            }
+        else:
+            a, b = _specs(env)
+            report, _ = compare_specs(a, b, settings)
+            code = 0 if report.equivalent else 1
+            shown = {f: render(report, f) for f in (Format.MARKDOWN, Format.GITHUB, Format.SARIF)}
     except KerasdiffError as exc:
         print(f"::error title=kerasdiff::{exc.line()}")
         return 2
     finally:
         revision.cleanup()
-    markdown = render(report, Format.MARKDOWN)
+    markdown = shown[Format.MARKDOWN]
     summary = env.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
             fh.write(markdown)
-    sys.stdout.write(render(report, Format.GITHUB))
+    sys.stdout.write(shown[Format.GITHUB])
     sarif = _input(env, "sarif")
     if sarif:
         with open(sarif, "w", encoding="utf-8") as fh:
-            fh.write(render(report, Format.SARIF))
+            fh.write(shown[Format.SARIF])
     out = env.get("GITHUB_OUTPUT")
     if out:
         with open(out, "a", encoding="utf-8") as fh:
-            fh.write(f"equivalent={'true' if report.equivalent else 'false'}\n")
+            fh.write(f"equivalent={'true' if code == 0 else 'false'}\n")
     if _input(env, "comment").lower() == "true":
         number = _pull_request(env)
         if number is None:
@@ -143,7 +149,7 @@ def main(env: Optional[Mapping[str, str]] = None) -> int:
             except (urllib.error.URLError, OSError, ValueError) as exc:
                 # the comparison stands; a comment the API refused is a warning, not a failure
                 print(f"::warning title=kerasdiff::could not post the pull-request comment: {exc}")
-    return 0 if report.equivalent else 1
+    return code
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ class _Main(click.Command):
     epilog="Other commands: `kerasdiff rules [CODE|KIND]` explains finding codes.",
 )
 @click.version_option(__version__, "--version", prog_name="kerasdiff", message="%(prog)s %(version)s")
-@click.argument("a", metavar="A")
+@click.argument("a", metavar="A", required=False)
 @click.argument("b", metavar="B", required=False)
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Report format (default text)."
@@ -126,6 +126,16 @@ class _Main(click.Command):
     help="Record the current findings in FILE as accepted (then they are hidden: exit 0).",
 )
 @click.option(
+    "--pairs",
+    "pairs_file",
+    metavar="FILE",
+    default=None,
+    help="Compare every [[pair]] (a, b, optional ignore, fail-on) of a TOML file: one report, the worst exit code.",
+)
+@click.option(
+    "--jobs", type=int, default=None, metavar="N", help="--pairs: pairs compared at once (default 1)."
+)
+@click.option(
     "--against",
     metavar="REV",
     default=None,
@@ -155,6 +165,8 @@ def cli(
     emit_keras: bool,
     baseline: Optional[str],
     write_baseline: Optional[str],
+    pairs_file: Optional[str],
+    jobs: Optional[int],
     against: Optional[str],
     timings: bool,
     quiet: bool,
@@ -191,7 +203,16 @@ def cli(
         "max-memory": max_memory,
         "baseline": baseline,
         "write-baseline": write_baseline,
+        "jobs": jobs,
     }
+    if a is None and not emit_keras:
+        if pairs_file is not None or "pairs" in load_pyproject()[1]:
+            ctx.exit(_guarded(verbose, lambda: _pairs(pairs_file, output, flags, quiet)))
+        raise click.UsageError("Missing argument 'A'.", ctx=ctx)
+    if pairs_file is not None:
+        raise click.UsageError("--pairs FILE takes no A B: the pairs are in the file", ctx=ctx)
+    if a is None:
+        raise click.UsageError("Missing argument 'A'.", ctx=ctx)
     if emit_keras:
         ctx.exit(_guarded(verbose, lambda: _emit(a, b, output, flags, verbose)))
     if against is not None:
@@ -322,6 +343,35 @@ def _diff(
     if output and not quiet:
         _write(terminal(report.verdict()) + "\n", None)
     return EXIT_EQUIVALENT if report.equivalent else EXIT_DIVERGENT
+
+
+def _pairs(pairs_file: Optional[str], output: Optional[str], flags: dict, quiet: bool) -> int:
+    """`--pairs FILE` (or `pairs = [...]` in [tool.kerasdiff]): every pair, one report."""
+    from kerasdiff import pairs
+    from kerasdiff.report import Format
+    from kerasdiff.report.pairs import render, summary_lines
+
+    file, table = load_pyproject()
+    settings = resolve(flags, file, table)
+    if flags.get("write-baseline") or settings.write_baseline:
+        raise KerasdiffError(
+            "--write-baseline",
+            "records one pair's findings",
+            "write it per pair: kerasdiff A B --write-baseline FILE",
+        )
+    todo = (
+        pairs.read(pairs_file, settings)
+        if pairs_file
+        else pairs.from_table(table.get("pairs"), file, settings)
+    )
+    check_output(output, tuple(s for p in todo for s in (p.a, p.b)))
+    outcomes = pairs.run(todo, settings.jobs)
+    fmt = Format(settings.format)
+    text = (
+        "\n".join(summary_lines(outcomes)) + "\n" if quiet and fmt is Format.TEXT else render(outcomes, fmt)
+    )
+    _write(text, output)
+    return pairs.exit_code(outcomes)
 
 
 @click.command("rules", context_settings={"help_option_names": ["-h", "--help"]})

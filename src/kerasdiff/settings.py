@@ -33,6 +33,7 @@ class Settings:
     rtol: Optional[float] = None
     run_fit: bool = False
     limits: Limits = field(default_factory=Limits)
+    jobs: int = 1  # --pairs: pairs compared at once
     baseline: Optional[str] = None  # hide the findings this file records
     write_baseline: Optional[str] = None  # record the current findings in this file
 
@@ -104,6 +105,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "max-memory": _integer(0),
     "baseline": _text,
     "write-baseline": _text,
+    "jobs": _integer(1),
+    "pairs": lambda v: v,  # a list of tables, checked by kerasdiff.pairs.from_table
 }
 
 
@@ -190,6 +193,7 @@ def resolve(flags: dict, file: str = "", table: Optional[dict] = None) -> Settin
         limits=limits,
         baseline=merged.get("baseline"),
         write_baseline=merged.get("write-baseline"),
+        jobs=merged.get("jobs", 1),
     )
 
 

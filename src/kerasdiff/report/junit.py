@@ -10,11 +10,40 @@ from kerasdiff.sanitize import xml
 
 
 def render(report: Report, color: bool = False, width: int = 100) -> str:
+    return render_many([(None, report, None)])
+
+
+def render_many(items: list) -> str:
+    """One <testsuites> with a <testsuite> per (name, report, error) (--pairs: one per pair)."""
+    suites = ET.Element("testsuites", name="kerasdiff")
+    for name, report, error in items:
+        if report is not None:
+            _suite(suites, report, name)
+        else:
+            suite = ET.SubElement(
+                suites,
+                "testsuite",
+                name=xml(f"kerasdiff {name}"),
+                tests="1",
+                failures="0",
+                errors="1",
+                skipped="0",
+                time="0",
+            )
+            case = ET.SubElement(suite, "testcase", classname="kerasdiff", name=xml(str(name)), time="0")
+            err = ET.SubElement(
+                case, "error", type="trouble", message=xml(error.line() if error else "failed")
+            )
+            err.text = xml(error.line() if error else "failed")
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _suite(suites: ET.Element, report: Report, name: object = None) -> None:
     limit = SEVERITY_RANK.get(report.fail_on, -1)
     # Every string may come from a model file: xml() keeps the document well-formed.
-    suite_name = xml(f"kerasdiff {report.a.spec} vs {report.b.spec}")
+    suite_name = xml(f"kerasdiff {name or f'{report.a.spec} vs {report.b.spec}'}")
     total = sum(float(v) for v in report.timings.values())
-    suites = ET.Element("testsuites", name="kerasdiff")
     failing = [f for f in report.findings if SEVERITY_RANK[f.severity] <= limit]
     cases = list(report.findings)
     suite = ET.SubElement(
@@ -48,5 +77,3 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
         else:
             out = ET.SubElement(case, "system-out")
             out.text = f"[{f.severity}] " + text
-    ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
