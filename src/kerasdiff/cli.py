@@ -182,6 +182,7 @@ def cli(
       model.json         a model.to_json() config
       REV:PATH[:NAME]    any of those at a git revision (main:models/net.py), run from an
                          export of that revision; the work tree and repository are not touched
+      SPEC@jax           Keras 3 on that backend (@tensorflow, @jax, @torch)
     The same script named twice (x.py:a x.py:b) runs once.
 
     \b

@@ -93,6 +93,7 @@ def compare_specs(spec_a: str, spec_b: str, settings: Optional[Settings] = None)
     """Load both specs (isolated workers) and compare them; returns the report and script output."""
     from kerasdiff import baseline
     from kerasdiff.load import load_pair, parse_spec
+    from kerasdiff.load.registry import of as framework_of
 
     st = settings or Settings()
     ignored_codes(st.ignore)  # fail fast on a typo, before paying for TensorFlow
@@ -102,6 +103,15 @@ def compare_specs(spec_a: str, spec_b: str, settings: Optional[Settings] = None)
     specs = parse_spec(spec_a, st.limits), parse_spec(spec_b, st.limits)
     loaded = load_pair(*specs, timeout=st.timeout, run_fit=st.run_fit, keep=st.probe, limits=st.limits)
     try:
+        for spec, g in zip(specs, (loaded.a, loaded.b)):
+            fw = framework_of(g)
+            if spec.env and (fw is None or spec.env not in fw.environments):
+                raise KerasdiffError(
+                    spec.shown,
+                    f"@{spec.env} runs Keras 3 on that backend, but the script's model is "
+                    f"{fw.label if fw else 'not a Keras model'}",
+                    "drop the suffix: a backend suffix is for Keras scripts",
+                )
         timings = dict(loaded.timings)
         a, b = complete(loaded.a, loaded.b)
         t0 = time.perf_counter()

@@ -19,6 +19,9 @@ from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
 
 SCRIPT_SUFFIXES = (".py",)
+# `SPEC@ENV`: Keras 3 on one of these backends (KERAS_BACKEND), or Keras 2 (tf_keras)
+BACKENDS = ("tensorflow", "jax", "torch")
+ENVIRONMENTS = (*BACKENDS, "keras2")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MB = 1 << 20
 
@@ -85,16 +88,35 @@ class Spec:
     kind: str  # "script" | "saved"
     file: str = ""  # the file part of the spec as the user wrote it (for messages)
     revision: Optional[Any] = None  # kerasdiff.load.revision.Revision for `REV:PATH` specs
+    env: Optional[str] = None  # `SPEC@jax`: the environment the script runs in (None: as python would)
 
     @property
     def shown(self) -> str:
-        return self.file or self.raw
+        base = self.file or self.raw
+        return base if not self.env or base.endswith("@" + self.env) else f"{base}@{self.env}"
+
+    @property
+    def job_key(self) -> str:
+        """Specs with the same key run in one worker: the same file in the same environment."""
+        return self.path + (f"@{self.env}" if self.env else "")
 
 
 def parse_spec(raw: str, limits: Limits = Limits()) -> Spec:
     """Parse and check a spec; raise KerasdiffError (exit 2) for anything unusable."""
+    from dataclasses import replace
+
     from kerasdiff.load import revision
 
+    head, at, where = raw.rpartition("@")
+    if at and where in ENVIRONMENTS:
+        # `SPEC@ENV` (DESIGN.md): only when the text after the last @ names an environment
+        if where == "keras2":
+            raise KerasdiffError(
+                raw,
+                "Keras 2 (tf_keras) environments are not built yet",
+                "compare under Keras 3 (no suffix), or @tensorflow / @jax / @torch for a backend",
+            )
+        return replace(parse_spec(head, limits), raw=raw, env=where)
     rv = revision.split(raw)
     if rv is not None:
         rev, rest = rv
@@ -202,6 +224,7 @@ class Framework:
     label: str = ""  # how messages name its models: "a Keras model"
     saved_suffixes: tuple[str, ...] = ()  # saved-file kinds it loads
     can_probe: bool = False  # --probe can run its live models
+    environments: tuple[str, ...] = ()  # the `SPEC@ENV` suffixes its scripts may take
 
     # ---- parent side
     def checkers(self) -> tuple:

@@ -17,7 +17,7 @@ from typing import Optional
 
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
-from kerasdiff.load.interface import MB, Limits, Spec
+from kerasdiff.load.interface import BACKENDS, MB, Limits, Spec
 from kerasdiff.load.registry import framework_of_saved, frameworks
 
 _FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+) in (?P<func>.+)$')
@@ -35,11 +35,11 @@ class Loaded:
 
 
 class LiveSession:
-    """Workers kept alive after loading (for --probe): each takes ONE request of tasks, then exits."""
+    """Workers kept alive after loading (for --probe): each serves requests of tasks until closed."""
 
     def __init__(self, jobs: dict, tmpdir: str, a: Spec, b: Spec, timeout: float, token: str) -> None:
         self.jobs, self.tmpdir, self.timeout, self.token = jobs, tmpdir, timeout, token
-        self.a_job, self.b_job = jobs[a.path], jobs[b.path]
+        self.a_job, self.b_job = jobs[a.job_key], jobs[b.job_key]
         self.a_index = next(i for i, s in enumerate(self.a_job.specs) if s is a)
         self.b_index = next(i for i, s in enumerate(self.b_job.specs) if s is b)
         self.same_worker = self.a_job is self.b_job
@@ -82,7 +82,7 @@ class LiveSession:
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
-def _worker_env(token: str, folder: str, saved: bool) -> dict:
+def _worker_env(token: str, folder: str, saved: bool, where: Optional[str] = None) -> dict:
     env = dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")
     # No __pycache__ next to the user's scripts and helper modules.
@@ -100,6 +100,8 @@ def _worker_env(token: str, folder: str, saved: bool) -> dict:
     env["TMPDIR"] = env["TEMP"] = env["TMP"] = tmp
     for fw in frameworks():
         env.update(fw.worker_env(env, folder, saved))
+    if where in BACKENDS:
+        env["KERAS_BACKEND"] = where  # SPEC@jax: Keras 3 on that backend, whatever the shell says
     return env
 
 
@@ -184,7 +186,7 @@ def _start(
             stdout=out,
             stderr=err,
             cwd=folder,
-            env=_worker_env(token, folder, spec.kind == "saved"),
+            env=_worker_env(token, folder, spec.kind == "saved", spec.env),
             start_new_session=True,
         )
     return _Job(specs, proc, files)
@@ -355,7 +357,8 @@ def load_pair(
     keep=True: loaded workers stay alive with their models (Loaded.session; close it)."""
     groups: dict[str, list[Spec]] = {}
     for spec in (a, b):
-        groups.setdefault(spec.path, []).append(spec)
+        # the same file in the same environment runs once (m.py@jax and m.py run twice)
+        groups.setdefault(spec.job_key, []).append(spec)
     tmpdir = tempfile.mkdtemp(prefix="kerasdiff-")
     token = uuid.uuid4().hex
     started = time.perf_counter()
@@ -408,8 +411,8 @@ def load_pair(
     gb = graphs[b.raw, b.path, b.name]
     # Both workers run at once; each side's load time is its own wall time minus extraction.
     timings = {
-        "load_a": max(0.0, durations[a.path] - results[a.path].get("extract_seconds", 0.0)),
-        "load_b": max(0.0, durations[b.path] - results[b.path].get("extract_seconds", 0.0)),
+        "load_a": max(0.0, durations[a.job_key] - results[a.job_key].get("extract_seconds", 0.0)),
+        "load_b": max(0.0, durations[b.job_key] - results[b.job_key].get("extract_seconds", 0.0)),
         "extract": extract_time,
     }
     session = LiveSession(jobs, tmpdir, a, b, timeout, token) if keep else None

@@ -77,8 +77,17 @@ def main(argv: list[str]) -> int:
     except BaseException as exc:  # noqa: BLE001 - every failure must become a JSON error line
         from kerasdiff.errors import KerasdiffError
 
+        backend = os.environ.get("KERAS_BACKEND", "")
+        missing = exc.name if isinstance(exc, ModuleNotFoundError) else None
         if isinstance(exc, KerasdiffError):
             err = exc
+        elif missing and missing.split(".")[0] == {"jax": "jax", "torch": "torch"}.get(backend):
+            # `SPEC@jax` / `@torch` (or KERAS_BACKEND) on a machine without that library
+            err = KerasdiffError(
+                shown,
+                f"Keras's {backend} backend needs the {missing.split('.')[0]} package, which is not installed",
+                f"pip install {'jax' if backend == 'jax' else 'torch'}, or choose another backend",
+            )
         else:
             err = KerasdiffError(
                 shown,

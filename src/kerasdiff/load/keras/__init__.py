@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from kerasdiff.graph import Graph
-from kerasdiff.load.interface import Framework, Limits
+from kerasdiff.load.interface import BACKENDS, Framework, Limits
 
 
 class KerasFramework(Framework):
@@ -16,6 +16,7 @@ class KerasFramework(Framework):
     label = "a Keras model"
     saved_suffixes = (".keras", ".h5", ".hdf5", ".json")
     can_probe = True
+    environments = BACKENDS  # Keras 3 on another backend
 
     # ---- parent side
     def check_saved(self, path: str, shown: str, limits: Limits) -> None:

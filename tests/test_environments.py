@@ -1,0 +1,57 @@
+"""`SPEC@ENV` (DESIGN.md): one script under Keras 3 on another backend, each environment in its
+own worker; the suffix counts only when it names an environment."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from kerasdiff.cli import cli
+from kerasdiff.errors import KerasdiffError
+from kerasdiff.load import parse_spec
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+A = os.path.join(ROOT, "examples", "seed000-output-activation", "a.py")
+
+
+def test_the_suffix_names_an_environment_or_is_part_of_the_path(tmp_path):
+    s = parse_spec(A + "@jax")
+    assert (s.path, s.env, s.name, s.shown) == (A, "jax", None, A + "@jax")
+    named = parse_spec(A + ":model@torch")
+    assert (named.name, named.env, named.job_key) == ("model", "torch", A + "@torch")
+    assert parse_spec(A).job_key == A  # no suffix: as python would run it
+    folder = tmp_path / "runs@2024"
+    folder.mkdir()
+    (folder / "m.py").write_text("x = 1\n")
+    plain = parse_spec(str(folder / "m.py"))
+    assert plain.env is None and plain.path.endswith("runs@2024/m.py")
+    with pytest.raises(KerasdiffError, match="unknown kind of model file"):
+        parse_spec(A + "@nowhere")  # not an environment: part of the file name (a.py@nowhere)
+    with pytest.raises(KerasdiffError, match="Keras 2 .tf_keras. environments are not built yet"):
+        parse_spec(A + "@keras2")
+
+
+@pytest.mark.keras
+def test_one_script_on_two_backends_runs_twice_and_computes_alike():
+    pytest.importorskip("jax", reason="the jax extra is not installed: pip install -e '.[jax]'")
+    result = CliRunner().invoke(cli, [A + "@tensorflow", A + "@jax", "--probe", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["a"]["env"]["backend"], doc["b"]["env"]["backend"]) == ("tensorflow", "jax")
+    assert doc["a"]["spec"].endswith("a.py@tensorflow") and doc["b"]["spec"].endswith("a.py@jax")
+    assert doc["probe"]["equal"] is True, doc["probe"]  # the weights copied across backends
+    torch_side = CliRunner().invoke(cli, [A + "@torch", A, "--format", "json"])
+    assert torch_side.exit_code == 0 and json.loads(torch_side.stdout)["a"]["env"]["backend"] == "torch"
+
+
+@pytest.mark.keras
+def test_a_backend_suffix_on_a_scikit_learn_side_is_refused():
+    ex = os.path.join(ROOT, "examples", "seed004-sklearn-mlp")
+    result = CliRunner().invoke(cli, [os.path.join(ex, "sk.py") + "@jax", os.path.join(ex, "keras_mlp.py")])
+    assert (
+        result.exit_code == 2
+        and "runs Keras 3 on that backend, but the script's model is a scikit-learn" in result.stderr
+    )
