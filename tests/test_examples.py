@@ -44,6 +44,7 @@ NOT_FIRST_ANYWHERE: dict[str, str] = {
     "KD409": "Pipeline preprocessing note; tests/test_frameworks.py",
     "KD410": "input width completed from the Keras side; tests/test_frameworks.py",
     "KD411": "classifier output/loss mismatch; tests/test_frameworks.py",
+    "KD620": "input shapes from the other side (info): after KD611 in kd611-torch-untraceable; tests/test_torch.py",
 }
 
 # Known kerasdiff bugs: expected.txt states the CORRECT result; these xfail until fixed.

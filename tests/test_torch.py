@@ -153,7 +153,10 @@ def test_no_example_input_takes_the_keras_shape_and_two_modules_without_one_exit
     a.write_text(src)
     result = run(str(a), _ex("kd603-torch-init", "b.py"), "--format", "json")
     data = json.loads(result.stdout)
-    assert result.exit_code == 0 and [f["code"] for f in data["findings"]] == ["KD603"], data["findings"]
+    # the same convention finding as with its example_input, and KD620 saying where the shapes came from
+    assert result.exit_code == 0 and [f["code"] for f in data["findings"]] == ["KD603", "KD620"], data[
+        "findings"
+    ]
     b = tmp_path / "b.py"
     b.write_text(src)
     line = one_line(run(str(a), str(b)))
@@ -199,6 +202,12 @@ def test_probe_copies_keras_weights_into_the_module_without_an_example_input(tmp
     assert probe["ran"] and probe["equal"] is True, probe
     assert probe["weights_copied"] == 3 and probe["layers_compared"] == 6, probe
     assert probe["outputs"][0]["max_abs_diff"] < 1e-5, probe
+    # never silent: the report says where the module's input shapes came from
+    (note,) = [f for f in data["findings"] if f["code"] == "KD620"]
+    assert (
+        "B's script has no example_input" in note["message"]
+        and "(None, 16, 16, 3) float32" in note["message"]
+    ), note
 
 
 @pytest.mark.keras

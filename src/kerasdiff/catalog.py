@@ -1078,6 +1078,21 @@ RULES: tuple[Rule, ...] = (
         "torch.optim.RMSprop(params, eps=1e-8) vs keras.optimizers.RMSprop(epsilon=1e-8)",
     ),
     Rule(
+        "KD620",
+        "framework-semantics",
+        "info",
+        "The module was traced with the other side's input shapes",
+        "The PyTorch script has no module-level `example_input`, so kerasdiff traced the module with "
+        "the input shapes and dtypes of the other model (batch 2; images moved to channels-first "
+        "when the module starts with a convolution).",
+        "Shapes the module was not written for can hide a difference (a flatten size, a sequence "
+        "length) or make the trace fail; with its own example the comparison does not depend on "
+        "the other side.",
+        "Add `example_input = torch.randn(...)` with the module's own input shape to the script.",
+        "a module-level model without example_input vs keras.Input((8,))",
+        weight=60,
+    ),
+    Rule(
         "KD901",
         "topology",
         "info",

@@ -2,7 +2,7 @@
 
 Worker side: hooks that record where modules, optimizers and DataLoaders were built and which
 `nn.init` call set each parameter; tracing with torch.fx into the neutral graph; the recipe from
-module-level objects. Parent side: the convention rules (KD601-KD618) and the input shape taken
+module-level objects. Parent side: the convention rules (KD601-KD620) and the input shape taken
 from the other side when the script has no `example_input`. Importing this package imports no
 torch, and a torch worker never imports TensorFlow. `.pt`/`.pth` files are never unpickled."""
 

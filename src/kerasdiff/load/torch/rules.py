@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 from kerasdiff.findings import Finding, make, show
 
 NAME = "torch"
-CODES = tuple(f"KD6{n:02d}" for n in range(1, 20))
+CODES = tuple(f"KD6{n:02d}" for n in range(1, 21))
 
 
 def _key(f: Finding) -> tuple[str, str, str]:
@@ -566,6 +566,18 @@ def _negative_max_pool_padding(p: _Pair) -> list[str]:
 
 
 def _structure(p: _Pair) -> Iterator[Finding]:
+    other = p.facts.get("input_shape_from")
+    if other:
+        shapes = ", ".join(f"{tuple(i.shape) if i.shape is not None else '?'} {i.dtype}" for i in p.t.inputs)
+        yield make(
+            "KD620",
+            a_path="(inputs)",
+            b_path="(inputs)",
+            attribute="input shapes",
+            **p.oriented("value", "no example_input", "the model's inputs"),
+            message=f"{p.side()}'s script has no example_input: its module was traced with the input "
+            f"shapes of {other} ({shapes})",
+        )
     if p.facts.get("untraced"):
         yield make(
             "KD611",
