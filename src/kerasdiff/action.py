@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from typing import Mapping, Optional
 
-from kerasdiff.errors import KerasdiffError
+from kerasdiff.errors import EXIT_DIVERGENT, EXIT_EQUIVALENT, EXIT_TROUBLE, KerasdiffError
 
 MARKER = "<!-- kerasdiff:comment -->"
 COMMENT_LIMIT = 65536  # characters GitHub accepts in one comment
@@ -116,11 +116,11 @@ def main(env: Optional[Mapping[str, str]] = None) -> int:
         else:
             a, b = _specs(env)
             report, _ = compare_specs(a, b, settings)
-            code = 0 if report.equivalent else 1
+            code = EXIT_EQUIVALENT if report.equivalent else EXIT_DIVERGENT
             shown = {f: render(report, f) for f in (Format.MARKDOWN, Format.GITHUB, Format.SARIF)}
     except KerasdiffError as exc:
         print(f"::error title=kerasdiff::{exc.line()}")
-        return 2
+        return EXIT_TROUBLE
     finally:
         revision.cleanup()
     markdown = shown[Format.MARKDOWN]

@@ -13,11 +13,9 @@ from typing import Any, Callable, Optional, Sequence
 import click
 
 from kerasdiff import __version__, catalog
-from kerasdiff.errors import KerasdiffError
+from kerasdiff.errors import EXIT_DIVERGENT, EXIT_EQUIVALENT, EXIT_TROUBLE, KerasdiffError
 from kerasdiff.sanitize import terminal
 from kerasdiff.settings import FAIL_ON, FORMATS, check_output, load_pyproject, resolve
-
-EXIT_EQUIVALENT, EXIT_DIVERGENT, EXIT_TROUBLE = 0, 1, 2
 
 
 class Interrupted(KeyboardInterrupt):

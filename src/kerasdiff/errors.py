@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The exit codes, like diff(1) (DESIGN.md): every command returns one of these.
+EXIT_EQUIVALENT, EXIT_DIVERGENT, EXIT_TROUBLE = 0, 1, 2
+
 
 class KerasdiffError(Exception):
     """A user-facing failure (bad spec, script raised, no model, timeout...)."""

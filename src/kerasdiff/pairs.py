@@ -12,10 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
-from kerasdiff.errors import KerasdiffError
+from kerasdiff.errors import EXIT_DIVERGENT, EXIT_EQUIVALENT, EXIT_TROUBLE, KerasdiffError
 from kerasdiff.settings import FAIL_ON, Settings
 
-EXIT_EQUIVALENT, EXIT_DIVERGENT, EXIT_TROUBLE = 0, 1, 2
 _KEYS = {"a", "b", "name", "ignore", "fail-on"}
 
 

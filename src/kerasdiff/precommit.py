@@ -12,9 +12,7 @@ from typing import Optional
 
 import click
 
-from kerasdiff.errors import KerasdiffError
-
-EXIT_TROUBLE = 2
+from kerasdiff.errors import EXIT_DIVERGENT, EXIT_EQUIVALENT, EXIT_TROUBLE, KerasdiffError
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -37,7 +35,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 continue
             report, _ = compare_specs(f"HEAD:{path}", path, settings)
             click.echo(render(report, Format.TEXT), nl=False)
-            worst = max(worst, 0 if report.equivalent else 1)
+            worst = max(worst, EXIT_EQUIVALENT if report.equivalent else EXIT_DIVERGENT)
         except KerasdiffError as exc:
             click.echo(exc.line(), err=True)
             worst = EXIT_TROUBLE

@@ -73,11 +73,8 @@ def render(outcomes: list, fmt: Format, **kw: Any) -> str:
             parts += [f"### {i}. {markdown._prose(o.pair.name)}", ""]
             if o.report is not None:
                 body = markdown.render(o.report)
-                parts.append(
-                    body.replace("\n## kerasdiff:", "\n#### kerasdiff:", 1).replace(
-                        "## kerasdiff:", "#### kerasdiff:", 1
-                    )
-                )
+                # each pair's own heading, one level under the pair's section
+                parts.append(body.replace("## kerasdiff:", "#### kerasdiff:", 1))
             else:
                 parts += [markdown._prose(_verdict(o)), ""]
         return markdown._fit(
