@@ -5,9 +5,8 @@
 
 Writes N small Keras scripts (a Dense stack each, one activation changed in every B), runs
 `kerasdiff A B` for the first pair and `kerasdiff --pairs FILE --jobs J` for all of them, and
-prints both wall times and their ratio (the issue's goal: under 3x one pair on 2 cores; each pair
-still starts its own loader workers, so today the ratio grows with N: the TensorFlow import is
-paid per worker).
+prints both wall times and their ratio (the goal: under 3x one pair on 2 cores; the workers are
+forked from one server that imported TensorFlow once, kerasdiff.load.forkserver).
 """
 
 from __future__ import annotations

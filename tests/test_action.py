@@ -123,9 +123,12 @@ class _Api(BaseHTTPRequestHandler):
         pass
 
 
+GITHUB = {"server_url": "https://github.com", "action_repository": "acme/kerasdiff", "action_ref": "v1"}
+
+
 def _run_steps(repo, inputs: dict, env: dict) -> list:
-    """Every step of action.yml as GitHub runs it: `${{ inputs.x }}` in the step's env filled from
-    the inputs (or their defaults), then its `run` in bash."""
+    """Every step of action.yml as GitHub runs it: `${{ inputs.x }}` and `${{ github.x }}` in the
+    step's env filled from the inputs (or their defaults) and GITHUB, then its `run` in bash."""
     with open(ACTION, encoding="utf-8") as fh:
         action = yaml.safe_load(fh)
     values = {k: str(v.get("default", "")) for k, v in action["inputs"].items()}
@@ -133,7 +136,11 @@ def _run_steps(repo, inputs: dict, env: dict) -> list:
     results = []
     for step in action["runs"]["steps"]:
         step_env = {
-            k: re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: values[m.group(1)], str(v))
+            k: re.sub(
+                r"\$\{\{\s*(inputs|github)\.([\w-]+)\s*\}\}",
+                lambda m: (values if m.group(1) == "inputs" else GITHUB)[m.group(2)],
+                str(v),
+            )
             for k, v in (step.get("env") or {}).items()
         }
         script = step["run"]
@@ -193,8 +200,11 @@ def test_the_action_steps_report_annotate_and_keep_one_comment(tmp_path):
         assert "::error file=blocks.py,line=5" in compare.stdout, compare.stdout
         assert summary.read_text().startswith("## kerasdiff: **DIVERGENT**")
         assert output.read_text() == "equivalent=false\n"
-        assert (
-            json.loads((repo / "kerasdiff.sarif").read_text())["runs"][0]["results"][0]["ruleId"] == "KD101"
+        run = json.loads((repo / "kerasdiff.sarif").read_text())["runs"][0]
+        assert run["results"][0]["ruleId"] == "KD101"
+        # rules link to the docs in the action's own repository, at the ref the workflow uses
+        assert run["tool"]["driver"]["rules"][0]["helpUri"] == (
+            "https://github.com/acme/kerasdiff/blob/v1/docs/codes.md#kd101"
         )
         assert [c["id"] for c in _Api.comments] == [100] and "KD101" in _Api.comments[0]["body"]
         # the next push: the same comment, updated (found again by its marker)

@@ -52,6 +52,35 @@ def test_sarif_validates_against_the_official_schema(name):
     assert [r["partialFingerprints"]["kerasdiff/v1"] for r in results] == fps
 
 
+@pytest.mark.parametrize(
+    "base,linked",
+    [
+        ("https://github.com/acme/kerasdiff/blob/v1/docs/codes.md", True),
+        (None, False),
+        # what a composite action may see: an empty repository and ref
+        ("https://github.com//blob//docs/codes.md", False),
+        ("javascript:alert(1)//x.md", False),
+    ],
+)
+def test_sarif_rules_link_their_documentation_when_its_address_is_known(monkeypatch, base, linked):
+    if base is None:
+        monkeypatch.delenv("KERASDIFF_DOCS_URL", raising=False)
+    else:
+        monkeypatch.setenv("KERASDIFF_DOCS_URL", base)
+    doc = json.loads(render(_reports()["shared vs copied"], Format.SARIF))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(doc)
+    rules = doc["runs"][0]["tool"]["driver"]["rules"]
+    assert rules
+    if linked:
+        assert [r["helpUri"] for r in rules] == [f"{base}#{r['id'].lower()}" for r in rules]
+        # the anchor exists in the generated documentation
+        with open(os.path.join(os.path.dirname(HERE), "docs", "codes.md"), encoding="utf-8") as fh:
+            doc_text = fh.read()
+        assert all(f"\n## {r['id']}\n" in doc_text for r in rules)
+    else:
+        assert not any("helpUri" in r for r in rules)
+
+
 def test_the_schema_check_is_real():
     doc = json.loads(render(_reports()["one error"], Format.SARIF))
     doc["runs"][0]["results"][0]["level"] = "fatal"  # not a SARIF level

@@ -1162,6 +1162,19 @@ _PLACEHOLDERS = {
 }
 
 
+DOCS_URL_VARIABLE = "KERASDIFF_DOCS_URL"
+
+
+def help_uri(code: str, base: Optional[str]) -> Optional[str]:
+    """Where a rule's documentation is published: `base` is the address of docs/codes.md
+    (KERASDIFF_DOCS_URL; the GitHub Action sets it to its own repository and ref). None when
+    there is no usable address: a composite action's run may see an empty repository or ref
+    (actions/runner#2473), and a link to nowhere is worse than none."""
+    if not base or not re.fullmatch(r"https://[^\s/]+(/[^\s/]+)+\.md", base.strip()):
+        return None
+    return f"{base.strip()}#{code.lower()}"
+
+
 def template_text(text: str) -> str:
     """A fix template as documentation: {fields} shown as <placeholders>, optional tails left
     out, `{{`/`}}` as the braces they stand for."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from kerasdiff import catalog
 from kerasdiff.align import Alignment, align
@@ -12,6 +12,9 @@ from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
 from kerasdiff.report.interface import Report
 from kerasdiff.settings import Settings
+
+if TYPE_CHECKING:
+    from kerasdiff.load.forkserver import ForkServers
 
 
 def ignored_codes(tokens: Iterable[str]) -> set[str]:
@@ -89,8 +92,11 @@ def probe_reason(a: Graph, b: Graph) -> Optional[str]:
     return None
 
 
-def compare_specs(spec_a: str, spec_b: str, settings: Optional[Settings] = None) -> tuple[Report, dict]:
-    """Load both specs (isolated workers) and compare them; returns the report and script output."""
+def compare_specs(
+    spec_a: str, spec_b: str, settings: Optional[Settings] = None, servers: Optional[ForkServers] = None
+) -> tuple[Report, dict]:
+    """Load both specs (isolated workers) and compare them; returns the report and script output.
+    servers: a kerasdiff.load.forkserver.ForkServers to fork the workers from (many pairs)."""
     from kerasdiff import baseline
     from kerasdiff.load import load_pair, parse_spec
     from kerasdiff.load.registry import of as framework_of
@@ -101,7 +107,9 @@ def compare_specs(spec_a: str, spec_b: str, settings: Optional[Settings] = None)
     entries = baseline.read(st.baseline) if st.baseline and not st.write_baseline else None
     baseline.check_path(st.write_baseline)
     specs = parse_spec(spec_a, st.limits), parse_spec(spec_b, st.limits)
-    loaded = load_pair(*specs, timeout=st.timeout, run_fit=st.run_fit, keep=st.probe, limits=st.limits)
+    loaded = load_pair(
+        *specs, timeout=st.timeout, run_fit=st.run_fit, keep=st.probe, limits=st.limits, servers=servers
+    )
     try:
         for spec, g in zip(specs, (loaded.a, loaded.b)):
             fw = framework_of(g)

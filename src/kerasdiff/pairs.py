@@ -112,18 +112,24 @@ def read(path: str, base: Settings) -> list[Pair]:
 
 
 def run(pairs: list[Pair], jobs: int) -> list[Outcome]:
-    """Every pair, `jobs` at a time (each in its own loader workers), in the given order."""
+    """Every pair, `jobs` at a time, in the given order. The workers are forked from one server
+    per environment, which imports TensorFlow once for all pairs (kerasdiff.load.forkserver)."""
     from kerasdiff.engine import compare_specs
+    from kerasdiff.load.forkserver import ForkServers
 
     def one(p: Pair) -> Outcome:
         try:
-            report, _ = compare_specs(p.a, p.b, p.settings)
+            report, _ = compare_specs(p.a, p.b, p.settings, servers=servers)
             return Outcome(p, report=report)
         except KerasdiffError as exc:
             return Outcome(p, error=exc)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(one, pairs))
+    servers = ForkServers()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            return list(pool.map(one, pairs))
+    finally:
+        servers.close()
 
 
 def exit_code(outcomes: list[Outcome]) -> int:

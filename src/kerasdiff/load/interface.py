@@ -225,6 +225,8 @@ class Framework:
     saved_suffixes: tuple[str, ...] = ()  # saved-file kinds it loads
     can_probe: bool = False  # --probe can run its live models
     environments: tuple[str, ...] = ()  # the `SPEC@ENV` suffixes its scripts may take
+    # modules a fork server (--pairs) imports once for all the workers it forks
+    preload: tuple[str, ...] = ()
 
     # ---- parent side
     def checkers(self) -> tuple:

@@ -13,10 +13,11 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
+from kerasdiff.load.forkserver import Forked, ForkServers
 from kerasdiff.load.interface import BACKENDS, MB, Limits, Spec
 from kerasdiff.load.registry import framework_of_saved, frameworks
 
@@ -82,7 +83,8 @@ class LiveSession:
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
-def _worker_env(token: str, folder: str, saved: bool, where: Optional[str] = None) -> dict:
+def worker_env(token: str, folder: str, saved: bool = False, where: Optional[str] = None) -> dict:
+    """The environment a worker (or a fork server) runs in: `token` marks the run's processes."""
     env = dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")
     # No __pycache__ next to the user's scripts and helper modules.
@@ -115,7 +117,7 @@ _IMPORT_GRACE = 120.0
 @dataclass
 class _Job:
     specs: list
-    proc: subprocess.Popen
+    proc: Union[subprocess.Popen, Forked]
     files: dict  # out, log, stack, stdout, stderr
     script_started: Optional[float] = None
 
@@ -146,53 +148,85 @@ def _stage(spec: Spec, folder: str, limits: Limits) -> str:
     return copy
 
 
+def _preloads(path: str) -> list[str]:
+    """The modules a fork server imports before forking the worker of this script."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            source = fh.read()
+    except OSError:
+        return []
+    return [m for fw in frameworks() if fw.wants(source) for m in fw.preload]
+
+
 def _start(
-    specs: list, run_fit: bool, tmpdir: str, index: int, keep: bool, token: str, limits: Limits
+    specs: list,
+    run_fit: bool,
+    tmpdir: str,
+    index: int,
+    keep: bool,
+    token: str,
+    limits: Limits,
+    servers: Optional[ForkServers] = None,
 ) -> _Job:
     # The worker starts in a folder of its own, never the user's current directory: a keras.py
     # or numpy.py lying there (next to a downloaded model) must not be imported.
     folder = os.path.join(tmpdir, str(index))
     os.makedirs(folder, exist_ok=True)
     files = {
-        k: os.path.join(folder, f"worker.{k}") for k in ("out", "log", "stack", "stdout", "stderr", "exit")
+        k: os.path.join(folder, f"worker.{k}")
+        for k in ("out", "log", "stack", "stdout", "stderr", "exit", "rc")
     }
     spec = specs[0]
     path = _stage(spec, folder, limits) if spec.kind == "saved" else spec.path
-    request = json.dumps(
-        {
-            "path": path,
-            "kind": spec.kind,
-            "names": [s.name for s in specs],
-            "run_fit": run_fit,
-            "cwd": os.getcwd(),
-            "shown": spec.shown,
-            "out": files["out"],
-            "log": files["log"],
-            "stack": files["stack"],
-            "exit": files["exit"],
-            "memory": limits.memory(),
-            "keep": keep,
-            "parent": os.getpid(),
-            "relabel": [[spec.revision.root, spec.revision.rev]] if spec.revision is not None else [],
-        }
-    )
+    request = {
+        "path": path,
+        "kind": spec.kind,
+        "names": [s.name for s in specs],
+        "run_fit": run_fit,
+        "cwd": os.getcwd(),
+        "shown": spec.shown,
+        "out": files["out"],
+        "log": files["log"],
+        "stack": files["stack"],
+        "exit": files["exit"],
+        "memory": limits.memory(),
+        "keep": keep,
+        "parent": os.getpid(),
+        "relabel": [[spec.revision.root, spec.revision.rev]] if spec.revision is not None else [],
+    }
+    env = worker_env(token, folder, spec.kind == "saved", spec.env)
+    # A saved file's worker imports Keras with a KERAS_HOME of its own: it cannot share a server.
+    if servers is not None and spec.kind == "script":
+        forked = servers.server(spec.env).spawn(
+            {
+                "preload": _preloads(path),
+                "request": request,
+                "env": env,
+                "cwd": folder,
+                "stdout": files["stdout"],
+                "stderr": files["stderr"],
+                "rc": files["rc"],
+            }
+        )
+        if forked is not None:
+            return _Job(specs, forked, files)
     # -P (Python 3.11+): not even the worker's own folder goes on sys.path.
     flags = ["-P"] if sys.version_info >= (3, 11) else []
     # Output goes to files, not pipes: a chatty script can never block on a full pipe.
     with open(files["stdout"], "wb") as out, open(files["stderr"], "wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, *flags, "-m", "kerasdiff.load.worker", request],
+            [sys.executable, *flags, "-m", "kerasdiff.load.worker", json.dumps(request)],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=err,
             cwd=folder,
-            env=_worker_env(token, folder, spec.kind == "saved", spec.env),
+            env=env,
             start_new_session=True,
         )
     return _Job(specs, proc, files)
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def _kill(proc: Union[subprocess.Popen, Forked]) -> None:
     # The group outlives its leader: a finished worker's children are still in it.
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -350,11 +384,13 @@ def load_pair(
     run_fit: bool = False,
     keep: bool = False,
     limits: Limits = Limits(),
+    servers: Optional[ForkServers] = None,
 ) -> Loaded:
     """Load both specs; the same file named twice runs once, in one worker.
 
     Workers run in parallel; the first one to fail ends the run (the other is stopped).
-    keep=True: loaded workers stay alive with their models (Loaded.session; close it)."""
+    keep=True: loaded workers stay alive with their models (Loaded.session; close it).
+    servers: fork the script workers from these (many pairs) instead of starting processes."""
     groups: dict[str, list[Spec]] = {}
     for spec in (a, b):
         # the same file in the same environment runs once (m.py@jax and m.py run twice)
@@ -367,7 +403,7 @@ def load_pair(
     durations: dict[str, float] = {}
     try:
         for i, (path, specs) in enumerate(groups.items()):
-            jobs[path] = _start(specs, run_fit, tmpdir, i, keep, token, limits)
+            jobs[path] = _start(specs, run_fit, tmpdir, i, keep, token, limits, servers)
         pending = dict(jobs)
         while pending:
             now = time.perf_counter()

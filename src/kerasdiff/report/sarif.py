@@ -4,6 +4,7 @@ one result per finding located at its source line, the other side as a related l
 from __future__ import annotations
 
 import json
+import os
 from typing import Optional
 
 from kerasdiff import __version__, catalog
@@ -24,7 +25,8 @@ def _location(path: str, line: Optional[int], message: str = "") -> dict:
     return loc
 
 
-def _rule(r: catalog.Rule) -> dict:
+def _rule(r: catalog.Rule, docs: Optional[str]) -> dict:
+    uri = catalog.help_uri(r.code, docs)
     return {
         "id": r.code,
         "name": "".join(w.capitalize() for w in r.title.replace("'", "").split()),
@@ -37,10 +39,13 @@ def _rule(r: catalog.Rule) -> dict:
         },
         "defaultConfiguration": {"level": _LEVEL[r.severity]},
         "properties": {"kind": r.kind, "tags": [r.kind]},
+        **({"helpUri": uri} if uri else {}),
     }
 
 
 def render(report: Report, color: bool = False, width: int = 100) -> str:
+    # the one setting from the environment: where the rules' documentation is published
+    docs = os.environ.get(catalog.DOCS_URL_VARIABLE)
     used = list(dict.fromkeys(f.code for f in report.findings))
     index = {code: i for i, code in enumerate(used)}
     results = []
@@ -71,7 +76,7 @@ def render(report: Report, color: bool = False, width: int = 100) -> str:
                     "driver": {
                         "name": "kerasdiff",
                         "version": __version__,
-                        "rules": [_rule(catalog.get(c)) for c in used],
+                        "rules": [_rule(catalog.get(c), docs) for c in used],
                     }
                 },
                 "results": results,

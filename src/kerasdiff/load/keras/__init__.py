@@ -16,6 +16,7 @@ class KerasFramework(Framework):
     label = "a Keras model"
     saved_suffixes = (".keras", ".h5", ".hdf5", ".json")
     can_probe = True
+    preload = ("keras",)
     environments = BACKENDS  # Keras 3 on another backend
 
     # ---- parent side

@@ -18,6 +18,7 @@ INSTALL_HINT = 'the script needs scikit-learn: pip install "kerasdiff[sklearn]"'
 class SklearnFramework(Framework):
     name = "sklearn"
     label = "a scikit-learn MLP"
+    preload = ("sklearn.neural_network",)
 
     # ---- parent side
     def checkers(self) -> tuple:

@@ -24,6 +24,7 @@ class TorchFramework(Framework):
     # Listed so that a .pt/.pth spec gets its own refusal (check_saved), never a load.
     saved_suffixes = (".pt", ".pth")
     can_probe = True
+    preload = ("torch",)
 
     # ---- parent side
     def checkers(self) -> tuple:
