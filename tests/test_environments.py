@@ -28,10 +28,12 @@ def test_the_suffix_names_an_environment_or_is_part_of_the_path(tmp_path):
     (folder / "m.py").write_text("x = 1\n")
     plain = parse_spec(str(folder / "m.py"))
     assert plain.env is None and plain.path.endswith("runs@2024/m.py")
-    with pytest.raises(KerasdiffError, match="unknown kind of model file"):
-        parse_spec(A + "@nowhere")  # not an environment: part of the file name (a.py@nowhere)
-    with pytest.raises(KerasdiffError, match="Keras 2 .tf_keras. environments are not built yet"):
-        parse_spec(A + "@keras2")
+    # a name after the @ of a script that is no file: a mistyped environment, said as such
+    with pytest.raises(KerasdiffError, match="unknown environment '@keras3'") as exc:
+        parse_spec(A + "@keras3")
+    assert "@keras2" in exc.value.hint and "@jax" in exc.value.hint
+    with pytest.raises(KerasdiffError, match="unknown environment '@nowhere'"):
+        parse_spec(A + ":model@nowhere")
 
 
 @pytest.mark.keras

@@ -101,15 +101,27 @@ def graphs():
     (In-process loading shares sys.modules; see PAIR_BUGS["kd121-custom-regularizer"].)
     """
     loaded: dict[tuple[str, str], object] = {}
+    servers = None
     for name in NAMES:
         specs = _specs(name)
         try:
+            if specs is not None and (specs[0][2] or specs[1][2]):
+                # SPEC@keras2: a worker of its own (the alias of keras to tf_keras must not reach
+                # this process), forked from one server that imports tf_keras once for all
+                from kerasdiff.load import load_pair, parse_spec
+                from kerasdiff.load.forkserver import ForkServers
+
+                servers = servers or ForkServers()
+                raw = [f"{p}{':' + v if v else ''}{'@' + e if e else ''}" for p, v, e in specs]
+                pair = load_pair(parse_spec(raw[0]), parse_spec(raw[1]), servers=servers)
+                loaded[name, "a.py"], loaded[name, "b.py"] = pair.a, pair.b
+                continue
             if specs is None:
                 for side in SIDES:
                     loaded[name, side] = load_graph(os.path.join(EXAMPLES, name, side))
             else:
                 # Two models of ONE script run (x.py:a x.py:b): load them together, as the CLI does.
-                (pa, na), (pb, nb) = specs
+                (pa, na, _), (pb, nb, _) = specs
                 if pa != pb:
                     loaded[name, "a.py"], loaded[name, "b.py"] = load_graph(pa, na), load_graph(pb, nb)
                     continue
@@ -122,11 +134,14 @@ def graphs():
         except Exception as exc:  # noqa: BLE001 - reported by the test that needs it
             for side in SIDES:
                 loaded.setdefault((name, side), exc)
+    if servers is not None:
+        servers.close()
     return loaded
 
 
 def _specs(name: str):
-    """((path, NAME), (path, NAME)) from specs.txt ('a: train.py:functional'), or None."""
+    """((path, NAME, ENV), (path, NAME, ENV)) from specs.txt ('a: train.py:functional',
+    'a: m.py@keras2'), or None."""
     path = os.path.join(EXAMPLES, name, "specs.txt")
     if not os.path.exists(path):
         return None
@@ -135,9 +150,9 @@ def _specs(name: str):
         for line in fh:
             if line.strip():
                 side, _, spec = line.partition(":")
-                spec = spec.strip()
+                spec, _, env = spec.strip().partition("@")
                 file, var = (spec, None) if spec.endswith(".py") else spec.rsplit(":", 1)
-                out[side.strip()] = (os.path.join(EXAMPLES, name, file), var)
+                out[side.strip()] = (os.path.join(EXAMPLES, name, file), var, env or None)
     return out["a"], out["b"]
 
 
@@ -259,7 +274,11 @@ def test_cli_probe_on_example(name):
 
     want = parse_expected(os.path.join(EXAMPLES, name, "expected.txt"))
     specs = _specs(name)
-    args = [f"{p}:{v}" if v else p for p, v in specs] if specs else [_ex(name, s) for s in SIDES]
+    args = (
+        [f"{p}{':' + v if v else ''}{'@' + e if e else ''}" for p, v, e in specs]
+        if specs
+        else [_ex(name, s) for s in SIDES]
+    )
     flag = "--probe-train" if want.get("train") else "--probe"
     result = CliRunner().invoke(cli, [*args, flag, "--format", "json"])
     data = json.loads(result.stdout)

@@ -1093,6 +1093,49 @@ RULES: tuple[Rule, ...] = (
         weight=60,
     ),
     Rule(
+        "KD701",
+        "framework-semantics",
+        "error",
+        "tf_keras's optimizer ignored lr=",
+        "Since TensorFlow 2.11 the optimizers of tf_keras (Keras 2) drop the old argument `lr=` with "
+        "only a log line and keep their default learning rate; Keras 3 refuses it, so a rewrite "
+        "spells `learning_rate=` and gets the rate the script asked for.",
+        "The Keras 2 side trains with another step size than the script says (SGD at 0.01, Adam "
+        "at 0.001), so the two train differently although both scripts name the same rate.",
+        "Write `learning_rate={lr}` in the Keras 2 script (tf_keras and Keras 3 both spell it so), "
+        "or `keras.optimizers.legacy.{optimizer}(lr={lr})` to keep the old spelling under tf_keras.",
+        "keras.optimizers.SGD(lr=0.1) under tf_keras vs keras.optimizers.SGD(learning_rate=0.1)",
+        weight=95,
+    ),
+    Rule(
+        "KD702",
+        "framework-semantics",
+        "error",
+        "hard_sigmoid is another function in Keras 3",
+        "Both models say `hard_sigmoid`, but Keras 2 (tf_keras) computes clip(0.2x + 0.5, 0, 1) and "
+        "Keras 3 clip(x/6 + 0.5, 0, 1): the same name, two functions.",
+        "The slope differs (0.2 vs 0.167) and the flat parts start at +-2.5 vs +-3: every layer "
+        "using it computes other values (0.7 vs 0.667 at x=1), and gates built on it (ConvLSTM's "
+        "recurrent activation) open differently.",
+        "To keep Keras 2's function in Keras 3, write `{attribute_name}={keras2_fn}`; to keep Keras "
+        "3's, retrain the Keras 2 model or accept the change.",
+        "Dense(4, activation='hard_sigmoid') under tf_keras vs the same line under Keras 3",
+    ),
+    Rule(
+        "KD703",
+        "framework-semantics",
+        "error",
+        "A default changed between Keras 2 and Keras 3",
+        "The setting is not written in the script, and its default is not the same in Keras 2 "
+        "(tf_keras) and Keras 3: ConvLSTM's recurrent_activation (hard_sigmoid -> sigmoid), Lion's "
+        "learning_rate (1e-4 -> 1e-3).",
+        "The model or its training changes although the script did not: a gate computes another "
+        "function, or the optimizer takes 10x larger steps.",
+        "Write `{attribute}={restore}` explicitly in the Keras 3 script to keep Keras 2's "
+        "behaviour, or set the Keras 3 value in both.",
+        "layers.ConvLSTM2D(4, 3) under tf_keras vs the same line under Keras 3",
+    ),
+    Rule(
         "KD901",
         "topology",
         "info",

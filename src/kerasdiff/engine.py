@@ -114,11 +114,12 @@ def compare_specs(
         for spec, g in zip(specs, (loaded.a, loaded.b)):
             fw = framework_of(g)
             if spec.env and (fw is None or spec.env not in fw.environments):
+                what = "Keras 2 (tf_keras)" if spec.env == "keras2" else "Keras 3 on that backend"
                 raise KerasdiffError(
                     spec.shown,
-                    f"@{spec.env} runs Keras 3 on that backend, but the script's model is "
+                    f"@{spec.env} runs {what}, but the script's model is "
                     f"{fw.label if fw else 'not a Keras model'}",
-                    "drop the suffix: a backend suffix is for Keras scripts",
+                    "drop the suffix: an environment suffix is for Keras scripts",
                 )
         timings = dict(loaded.timings)
         a, b = complete(loaded.a, loaded.b)

@@ -22,6 +22,8 @@ SCRIPT_SUFFIXES = (".py",)
 # `SPEC@ENV`: Keras 3 on one of these backends (KERAS_BACKEND), or Keras 2 (tf_keras)
 BACKENDS = ("tensorflow", "jax", "torch")
 ENVIRONMENTS = (*BACKENDS, "keras2")
+# A worker's environment (SPEC@ENV) as its frameworks see it: set in the worker's os.environ.
+ENV_VARIABLE = "KERASDIFF_ENV"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MB = 1 << 20
 
@@ -89,11 +91,16 @@ class Spec:
     file: str = ""  # the file part of the spec as the user wrote it (for messages)
     revision: Optional[Any] = None  # kerasdiff.load.revision.Revision for `REV:PATH` specs
     env: Optional[str] = None  # `SPEC@jax`: the environment the script runs in (None: as python would)
+    # False when the environment comes from the script itself (one that imports tf_keras runs
+    # under Keras 2 without a suffix): messages name the file as the user wrote it
+    env_given: bool = True
 
     @property
     def shown(self) -> str:
         base = self.file or self.raw
-        return base if not self.env or base.endswith("@" + self.env) else f"{base}@{self.env}"
+        if not self.env or not self.env_given or base.endswith("@" + self.env):
+            return base
+        return f"{base}@{self.env}"
 
     @property
     def job_key(self) -> str:
@@ -110,13 +117,17 @@ def parse_spec(raw: str, limits: Limits = Limits()) -> Spec:
     head, at, where = raw.rpartition("@")
     if at and where in ENVIRONMENTS:
         # `SPEC@ENV` (DESIGN.md): only when the text after the last @ names an environment
-        if where == "keras2":
-            raise KerasdiffError(
-                raw,
-                "Keras 2 (tf_keras) environments are not built yet",
-                "compare under Keras 3 (no suffix), or @tensorflow / @jax / @torch for a backend",
-            )
-        return replace(parse_spec(head, limits), raw=raw, env=where)
+        inner = parse_spec(head, limits)
+        if where == "keras2" or inner.env == "keras2":
+            check_keras2(raw)
+        return replace(inner, raw=raw, env=where, env_given=True)
+    typo = at and re.fullmatch(r"[A-Za-z][\w.-]*", where) and re.search(r"\.py(:\w+)?$", head)
+    if typo and not os.path.exists(raw):  # `m.py@keras3`: a mistyped environment, not a path
+        raise KerasdiffError(
+            raw,
+            f"unknown environment '@{where}'",
+            "environments: " + ", ".join("@" + e for e in ENVIRONMENTS),
+        )
     rv = revision.split(raw)
     if rv is not None:
         rev, rest = rv
@@ -131,8 +142,63 @@ def parse_spec(raw: str, limits: Limits = Limits()) -> Spec:
         except KerasdiffError as exc:  # name the file as the user did, not the temporary copy
             shown = exc.file.replace(exported, r.label) if exported in exc.file else r.label + name_part
             raise KerasdiffError(shown, exc.cause.replace(exported, r.label), exc.hint) from None
-        return Spec(raw=raw, path=inner.path, name=inner.name, kind=inner.kind, file=r.label, revision=r)
-    return _parse(raw, limits)
+        return Spec(
+            raw=raw,
+            path=inner.path,
+            name=inner.name,
+            kind=inner.kind,
+            file=r.label,
+            revision=r,
+            env=inner.env,
+            env_given=inner.env_given,
+        )
+    spec = _parse(raw, limits)
+    if spec.env == "keras2":
+        check_keras2(spec.shown)
+    return spec
+
+
+# A script that imports tf_keras itself is a Keras 2 script: it runs under @keras2 unasked.
+_IMPORTS_TF_KERAS = re.compile(rb"^[ \t]*(?:import|from)[ \t]+tf_keras\b", re.M)
+
+
+def _distribution_version(*names: str) -> Optional[str]:
+    from importlib import metadata
+
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def check_keras2(shown: str) -> None:
+    """`@keras2` needs tf-keras of TensorFlow's own minor version (tf-keras 2.N works with
+    TensorFlow 2.N only); checked from package metadata, before any worker (no import)."""
+    tf_version = _distribution_version("tensorflow", "tensorflow-cpu", "tensorflow-intel", "tf-nightly")
+    tfk_version = _distribution_version("tf-keras", "tf_keras", "tf-keras-nightly")
+    minor = ".".join((tf_version or "").split(".")[:2])
+    want = f'"tf-keras=={minor}.*"' if minor else '"kerasdiff[keras2]"'
+    if tf_version is None:
+        raise KerasdiffError(
+            shown,
+            "@keras2 runs the script under tf_keras, which needs TensorFlow; it is not installed",
+            'pip install "kerasdiff[keras2]"',
+        )
+    if tfk_version is None:
+        raise KerasdiffError(
+            shown,
+            "@keras2 runs the script under tf_keras (Keras 2), which is not installed",
+            f"pip install {want} (the tf-keras of TensorFlow {minor})",
+        )
+    if ".".join(tfk_version.split(".")[:2]) != minor:
+        raise KerasdiffError(
+            shown,
+            f"tf-keras {tfk_version} does not match TensorFlow {tf_version} (tf-keras 2.N works "
+            "with TensorFlow 2.N only)",
+            f"pip install {want}",
+        )
 
 
 def _parse(raw: str, limits: Limits) -> Spec:
@@ -176,6 +242,16 @@ def _parse(raw: str, limits: Limits) -> Spec:
                 path, f"cannot read the file: {exc.strerror or exc}", "check its permissions"
             ) from None
         _check_syntax(path, data)
+        if _IMPORTS_TF_KERAS.search(data):
+            return Spec(
+                raw=raw,
+                path=os.path.abspath(path),
+                name=name,
+                kind=kind,
+                file=path,
+                env="keras2",
+                env_given=False,
+            )
     else:
         # Saved files are data: the framework that reads them checks them first (no code, bounded).
         saved_framework(path).check_saved(path, path, limits)
@@ -241,14 +317,14 @@ class Framework:
         """Code for the other framework that trains like this model (--emit-keras), or None."""
         return None
 
-    def worker_env(self, env: dict, folder: str, saved: bool) -> dict:
+    def worker_env(self, env: dict, folder: str, saved: bool, where: Optional[str]) -> dict:
         """Environment variables a worker needs for this framework (`folder`: the run's own;
-        `saved`: the worker loads a saved file, which is data)."""
+        `saved`: the worker loads a saved file, which is data; `where`: the spec's ENV)."""
         return {}
 
     # ---- worker side
-    def wants(self, source: str) -> bool:
-        """Does a script with this source need this framework's hooks?"""
+    def wants(self, source: str, where: Optional[str] = None) -> bool:
+        """Does a script with this source, run in environment `where`, need this framework's hooks?"""
         return True
 
     def start(self, run: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Optional, Union
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
 from kerasdiff.load.forkserver import Forked, ForkServers
-from kerasdiff.load.interface import BACKENDS, MB, Limits, Spec
+from kerasdiff.load.interface import ENV_VARIABLE, MB, Limits, Spec
 from kerasdiff.load.registry import framework_of_saved, frameworks
 
 _FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+) in (?P<func>.+)$')
@@ -100,10 +100,12 @@ def worker_env(token: str, folder: str, saved: bool = False, where: Optional[str
     tmp = os.path.join(folder, "tmp")
     os.makedirs(tmp, exist_ok=True)
     env["TMPDIR"] = env["TEMP"] = env["TMP"] = tmp
+    if where:
+        env[ENV_VARIABLE] = where  # the worker's frameworks read it (Framework.wants)
+    else:
+        env.pop(ENV_VARIABLE, None)
     for fw in frameworks():
-        env.update(fw.worker_env(env, folder, saved))
-    if where in BACKENDS:
-        env["KERAS_BACKEND"] = where  # SPEC@jax: Keras 3 on that backend, whatever the shell says
+        env.update(fw.worker_env(env, folder, saved, where))
     return env
 
 
@@ -148,14 +150,14 @@ def _stage(spec: Spec, folder: str, limits: Limits) -> str:
     return copy
 
 
-def _preloads(path: str) -> list[str]:
+def _preloads(path: str, where: Optional[str]) -> list[str]:
     """The modules a fork server imports before forking the worker of this script."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             source = fh.read()
     except OSError:
         return []
-    return [m for fw in frameworks() if fw.wants(source) for m in fw.preload]
+    return [m for fw in frameworks() if fw.wants(source, where) for m in fw.preload]
 
 
 def _start(
@@ -199,7 +201,7 @@ def _start(
     if servers is not None and spec.kind == "script":
         forked = servers.server(spec.env).spawn(
             {
-                "preload": _preloads(path),
+                "preload": _preloads(path, spec.env),
                 "request": request,
                 "env": env,
                 "cwd": folder,

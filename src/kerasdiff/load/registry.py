@@ -8,6 +8,7 @@ from kerasdiff.graph import Graph
 from kerasdiff.load.interface import Framework
 from kerasdiff.load.keras import KerasFramework
 from kerasdiff.load.sklearn import SklearnFramework
+from kerasdiff.load.tf_keras import TfKerasFramework
 from kerasdiff.load.torch import TorchFramework
 
 # One line per framework; the order is the order in which scripts are searched for models.
@@ -15,6 +16,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
     KerasFramework(),
     SklearnFramework(),
     TorchFramework(),
+    TfKerasFramework(),
 )
 
 

@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any, Optional
 
 from kerasdiff.errors import KerasdiffError
-from kerasdiff.load.interface import Framework, ScriptMistake
+from kerasdiff.load.interface import ENV_VARIABLE, Framework, ScriptMistake
 from kerasdiff.load.registry import framework_of_saved, frameworks
 
 BUILDER_NAMES = ("build_model", "create_model", "get_model", "make_model")
@@ -533,7 +533,8 @@ def load_file(
             except OSError:
                 source = ""
             run.source = source
-            active = tuple(fw for fw in frameworks() if fw.wants(source))
+            where = os.environ.get(ENV_VARIABLE) or None
+            active = tuple(fw for fw in frameworks() if fw.wants(source, where))
             try:
                 for fw in active:
                     fw.start(run)

@@ -14,10 +14,10 @@ from kerasdiff.load.interface import BACKENDS, Framework, Limits
 class KerasFramework(Framework):
     name = "keras"
     label = "a Keras model"
-    saved_suffixes = (".keras", ".h5", ".hdf5", ".json")
+    saved_suffixes: tuple[str, ...] = (".keras", ".h5", ".hdf5", ".json")
     can_probe = True
     preload = ("keras",)
-    environments = BACKENDS  # Keras 3 on another backend
+    environments: tuple[str, ...] = BACKENDS  # Keras 3 on another backend
 
     # ---- parent side
     def check_saved(self, path: str, shown: str, limits: Limits) -> None:
@@ -25,14 +25,16 @@ class KerasFramework(Framework):
 
         check_saved(path, shown, limits)
 
-    def worker_env(self, env: dict, folder: str, saved: bool) -> dict:
+    def worker_env(self, env: dict, folder: str, saved: bool, where: Optional[str]) -> dict:
         import os
 
         out = {}
         # TensorFlow's C++ start-up chatter is noise for a CLI; the user's own output is captured.
         if "TF_CPP_MIN_LOG_LEVEL" not in env:
             out["TF_CPP_MIN_LOG_LEVEL"] = "3"
-        if "KERAS_BACKEND" not in env:
+        if where in BACKENDS:
+            out["KERAS_BACKEND"] = where  # SPEC@jax: Keras 3 on that backend, whatever the shell says
+        elif "KERAS_BACKEND" not in env:
             out["KERAS_BACKEND"] = "tensorflow"
         if saved:
             # A saved file is data: whatever Keras caches or downloads goes to the run's folder,
@@ -43,10 +45,12 @@ class KerasFramework(Framework):
         return out
 
     # ---- worker side
-    def wants(self, source: str) -> bool:
+    def wants(self, source: str, where: Optional[str] = None) -> bool:
         # A PyTorch script that never names Keras or TensorFlow does not pay their ~6 s import.
         import re
 
+        if where == "keras2":
+            return False  # Keras 2 scripts are tf_keras's (kerasdiff.load.tf_keras)
         if re.search(r"\b(keras|tensorflow|tf_keras)\b", source):
             return True
         return not re.search(r"\btorch\b", source)
@@ -115,8 +119,13 @@ class KerasFramework(Framework):
         return load_saved(path, shown)
 
     def hint(self, exc: BaseException, line_text: str) -> Optional[str]:
+        import os
+
+        from kerasdiff.load.interface import ENV_VARIABLE
         from kerasdiff.load.keras.recipe import hint_for
 
+        if os.environ.get(ENV_VARIABLE) == "keras2":
+            return None  # a Keras 3 way out would be wrong for a tf_keras script
         return hint_for(exc, line_text)
 
     def serve_probe(self, models: list, request_path: str) -> None:

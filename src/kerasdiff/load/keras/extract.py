@@ -231,12 +231,19 @@ def _var_shape(v: Any) -> Any:
 def _weights(layer: Any) -> tuple[tuple[Weight, ...], Optional[int]]:
     if not getattr(layer, "built", True):
         return (), None
-    own = list(getattr(layer, "_trainable_variables", [])) + list(
-        getattr(layer, "_non_trainable_variables", [])
+    from kerasdiff.load.keras.src import KERAS2
+
+    # a layer's own variables (not those of the layers inside it): private in both versions
+    own_names = (
+        ("_trainable_weights", "_non_trainable_weights")
+        if KERAS2
+        else ("_trainable_variables", "_non_trainable_variables")
     )
+    own = [v for attr in own_names for v in getattr(layer, attr, [])]
     ws = tuple(
         Weight(
-            getattr(v, "path", getattr(v, "name", "w")).split("/")[-1],
+            # tf_keras names a variable "dense/kernel:0"; Keras 3's path ends in "kernel"
+            getattr(v, "path", getattr(v, "name", "w")).split("/")[-1].split(":")[0],
             _shape(_var_shape(v)),
             str(getattr(v.dtype, "name", v.dtype)),
             bool(v.trainable),
@@ -282,9 +289,26 @@ def _is_sequential(obj: Any) -> bool:
     return isinstance(obj, keras.Sequential)
 
 
+def _dtype_name(dtype: Any) -> str:
+    # tf_keras tensors carry a tf.DType, whose str() is "<dtype: 'float32'>"
+    return str(getattr(dtype, "name", None) or dtype)
+
+
+def _outputs_of(node: Any) -> list:
+    from kerasdiff.load.keras.src import KERAS2
+
+    if KERAS2:  # tf_keras keeps one output as the tensor itself
+        import tensorflow as tf
+
+        return list(tf.nest.flatten(node.outputs))
+    return list(node.output_tensors)
+
+
 def _graph_of(model: Any) -> Any:
     """The Functional that holds a model's call graph, or None (subclassed / unbuilt)."""
     if _is_sequential(model):
+        if getattr(model, "_is_graph_network", False):
+            return model  # tf_keras: a built Sequential is its own graph network
         return getattr(model, "_functional", None)
     if _is_functional(model):
         return model
@@ -379,7 +403,14 @@ class _Builder:
         all that distinguishes `x * 2.0` from `x * 3.0`."""
         import keras
 
-        if isinstance(op, keras.layers.Layer) or id(op) not in self.layers:
+        from kerasdiff.load.keras.src import KERAS2
+
+        if id(op) not in self.layers:
+            return
+        # Keras 3: an Operation (not a Layer); tf_keras wraps a tf function in a TFOpLambda layer
+        if KERAS2 and not type(op).__name__.endswith("OpLambda"):
+            return
+        if not KERAS2 and isinstance(op, keras.layers.Layer):
             return
         consts = _op_constants(node)
         if consts:
@@ -428,7 +459,7 @@ class _Builder:
                 path = prefix + op.name
                 self.blocks.setdefault(path, type(op).__name__)
                 refs = self.expand(sub, arg_refs, path + "/", path)
-                for o, r in zip(node.output_tensors, refs):
+                for o, r in zip(_outputs_of(node), refs):
                     tensor_ref[id(o)] = r
                 continue
             mask_refs: list = []
@@ -438,7 +469,7 @@ class _Builder:
                 for m in masks:
                     self._visit(m, mref, prefix, block, aux=True)
                 mask_refs = [(m, mref[id(m)]) for m in masks]
-            outs_t = list(node.output_tensors)
+            outs_t = _outputs_of(node)
             if aux:
                 ck = f"m{len(self.aux_calls)}"
                 self.aux_calls.append(ck)
@@ -453,7 +484,7 @@ class _Builder:
                         layer=key,
                         inputs=tuple(arg_refs),
                         output_shapes=tuple(_shape(o.shape) for o in outs_t),
-                        output_dtypes=tuple(str(o.dtype) for o in outs_t),
+                        output_dtypes=tuple(_dtype_name(o.dtype) for o in outs_t),
                     )
                 )
             if self.live:
@@ -464,6 +495,15 @@ class _Builder:
 
 def _op_constants(node: Any) -> list:
     """The non-tensor arguments of a plain keras.ops call: the 255.0 of `x / 255.0`."""
+    from kerasdiff.load.keras.src import KERAS2
+
+    if KERAS2:  # a tf function on Keras tensors (TFOpLambda): the arguments of its call
+        ids = {id(t) for t in node.keras_inputs}
+        args, kwargs = _keras2_arguments(node)
+        kwargs.pop("name", None)
+        spec = kwargs.pop("slice_spec", None)  # x[:, :3]: the key, flattened as Keras 3 does
+        leaves = _leaves((args, kwargs)) + _leaves(spec)
+        return [normalize_value(x) for x in leaves if id(x) not in ids and x is not None]
     from keras import KerasTensor, tree
 
     sym = node.arguments
@@ -474,8 +514,38 @@ def _op_constants(node: Any) -> list:
     return [normalize_value(x) for x in flat if not isinstance(x, KerasTensor) and x is not None]
 
 
+def _keras2_arguments(node: Any) -> tuple[list, dict]:
+    """tf_keras: a node's call arguments (args, kwargs); the first arg may be a list of tensors."""
+    return list(node.call_args or ()), dict(node.call_kwargs or {})
+
+
+def _leaves(v: Any) -> list:
+    """Flattened like keras.tree: containers opened, slices and tensors kept whole."""
+    if isinstance(v, (list, tuple)):
+        return [x for item in v for x in _leaves(item)]
+    if isinstance(v, dict):
+        if set(v) == {"start", "stop", "step"}:  # tf_keras keeps x[:3]'s slice as a dict
+            return [slice(v["start"], v["stop"], v["step"])]
+        return [x for k in sorted(v, key=str) for x in _leaves(v[k])]
+    return [v]
+
+
 def _data_and_masks(node: Any) -> tuple[list, list]:
     """A node's input tensors in call order, without those passed as `mask=`."""
+    from kerasdiff.load.keras.src import KERAS2
+
+    if KERAS2:
+        import tensorflow as tf
+
+        args, kwargs = _keras2_arguments(node)
+        ids = {id(t) for t in node.keras_inputs}
+        data = [
+            x
+            for x in tf.nest.flatten((args, {k: v for k, v in kwargs.items() if k != "mask"}))
+            if id(x) in ids
+        ]
+        masks = [x for x in tf.nest.flatten(kwargs.get("mask")) if id(x) in ids]
+        return data, masks
     sym = node.arguments
     kwargs = getattr(sym, "kwargs", None) or {}
     if "mask" not in kwargs:
@@ -524,20 +594,33 @@ def _sequence_graph(layers: list, prefix: str) -> Graph:
 
 
 def _inputs(model: Any, fn: Any) -> tuple[InputSpec, ...]:
+    from kerasdiff.load.keras.src import KERAS2
+
     implicit = False
     if _is_sequential(model):
         first = next(iter(model.layers), None)
-        implicit = first is not None and getattr(first, "_input_shape_arg", None) is not None
+        implicit = first is not None and (
+            getattr(first, "_input_shape_arg", None) is not None
+            # tf_keras: input_shape= on the first layer (an InputLayer was made for it)
+            or getattr(first, "__dict__", {}).get("_batch_input_shape") is not None
+        )
     specs = []
     for t in fn.inputs:
         op = t._keras_history[0]
         user_named = op.__dict__.get("_kd_user_named")
         auto = (not user_named) if user_named is not None else looks_auto_named(op.name, "InputLayer")
+        if KERAS2:
+            # tf_keras's Input() names its layer before Layer.__init__ sees it ("input_1"); a
+            # Sequential's input_shape= makes "<first layer>_input"
+            auto = (
+                looks_auto_named(op.name, "InputLayer")
+                or re.fullmatch(r"\w+_input(?:_\d+)?", op.name) is not None
+            )
         specs.append(
             InputSpec(
                 name=op.name,
                 shape=_shape(t.shape),
-                dtype=str(t.dtype),
+                dtype=_dtype_name(t.dtype),
                 implicit=implicit,
                 origin=op.__dict__.get("_kd_origin"),
                 auto_name=auto,
@@ -578,7 +661,7 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
         return Graph(
             name=var_name,
             cls=cls,
-            framework="keras",
+            framework=_framework(),
             inputs=g.inputs,
             outputs=g.outputs,
             layers=g.layers,
@@ -606,7 +689,7 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
     return Graph(
         name=var_name,
         cls=cls,
-        framework="keras",
+        framework=_framework(),
         inputs=_inputs(model, fn),
         outputs=tuple(outputs),
         layers=b.finished_layers(),
@@ -620,6 +703,12 @@ def extract(model: Any, *, spec: str, var_name: str, recipe: Optional[dict] = No
         config=_model_config(model),
         env=_env(),
     )
+
+
+def _framework() -> str:
+    from kerasdiff.load.keras.src import KERAS2
+
+    return "tf_keras" if KERAS2 else "keras"
 
 
 def _env() -> dict:

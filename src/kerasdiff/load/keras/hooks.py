@@ -105,18 +105,19 @@ def install_hooks(recorder: Recorder, run_fit: bool) -> None:
 
     __init__._kerasdiff = True  # type: ignore[attr-defined]
     layer_cls.__init__ = __init__
-    # Plain keras.ops calls in a functional graph (`x / 255.0`) are Operations, not Layers.
-    from keras import Operation
+    # Plain keras.ops calls in a functional graph (`x / 255.0`) are Operations, not Layers
+    # (Keras 3; tf_keras wraps them in TFOpLambda layers, which the Layer hook sees).
+    operation = getattr(keras, "Operation", None)
+    if operation is not None:
+        orig_op_init = operation.__init__
 
-    orig_op_init = Operation.__init__
+        def op_init(self: Any, *args: Any, **kwargs: Any) -> None:
+            d = self.__dict__
+            if _STATE["origins"] and "_kd_origin" not in d:
+                d["_kd_origin"] = user_origin()
+            orig_op_init(self, *args, **kwargs)
 
-    def op_init(self: Any, *args: Any, **kwargs: Any) -> None:
-        d = self.__dict__
-        if _STATE["origins"] and "_kd_origin" not in d:
-            d["_kd_origin"] = user_origin()
-        orig_op_init(self, *args, **kwargs)
-
-    Operation.__init__ = op_init
+        operation.__init__ = op_init
 
     model_cls = keras.Model
     orig_compile = model_cls.compile

@@ -64,6 +64,10 @@ class Recorder:
     set_layers: set = field(default_factory=set)  # id(layer) whose set_weights the script called
 
 
+# Added to the way out of a Keras 2 spelling: the script can also run as it is written.
+AS_WRITTEN = "; or compare the script as written under Keras 2: add @keras2 to its spec"
+
+
 class Keras2Spelling(ScriptMistake):
     """Raised by a hook for a Keras 2 argument that Keras 3 would silently ignore."""
 
@@ -195,6 +199,9 @@ def _optimizer(opt: Any) -> tuple[dict, Any]:
     if isinstance(config.get("learning_rate"), float):
         config["learning_rate"] = _f32(config["learning_rate"])
     rec["config"] = config
+    ignored = getattr(obj, "__dict__", {}).get("_kd_ignored")
+    if ignored:
+        rec["ignored"] = dict(ignored)  # arguments the optimizer dropped (tf_keras's lr=)
     if given_as == "object":
         rec["id"] = id(obj)
         iterations = 0
@@ -410,7 +417,7 @@ def install_seed_hooks(
 
 def install_optimizer_guard(state: dict) -> None:
     """`decay=` is ignored by Keras 3 optimizers with only a warning: stop at the user's line."""
-    from kerasdiff.load.keras.src import BaseOptimizer
+    from kerasdiff.load.keras.src import KERAS2, BaseOptimizer
 
     cls = BaseOptimizer
     real = cls.__init__
@@ -419,12 +426,20 @@ def install_optimizer_guard(state: dict) -> None:
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         decay = kwargs.get("decay")
+        if KERAS2:
+            # tf_keras refuses decay= itself, but drops lr= with a log line and keeps the
+            # default learning rate: remember it (the KD7xx rules say so)
+            lr = kwargs.get("lr")
+            real(self, *args, **kwargs)
+            if lr is not None and state.get("recorder") is not None:
+                self.__dict__["_kd_ignored"] = {"lr": plain(lr)}
+            return
         if state.get("recorder") is not None and decay:
             raise Keras2Spelling(
                 f"{type(self).__name__}(decay={decay!r}), a Keras 2 spelling: Keras 3 optimizers "
                 "have no `decay` and would silently ignore it",
                 "use a learning-rate schedule, e.g. learning_rate=keras.optimizers.schedules."
-                "InverseTimeDecay(initial_learning_rate, decay_steps=1, decay_rate=DECAY)",
+                "InverseTimeDecay(initial_learning_rate, decay_steps=1, decay_rate=DECAY)" + AS_WRITTEN,
             )
         real(self, *args, **kwargs)
 
@@ -766,6 +781,13 @@ _BACKEND_RENAMES = {
 
 def hint_for(exc: BaseException, line_text: str = "") -> Optional[str]:
     """The way out for failures kerasdiff recognizes (Keras 2 spellings, Keras 3 pitfalls)."""
+    hint = _hint(exc, line_text)
+    if hint and hint.startswith(("Keras 3 ", "keras.backend has no")):
+        return f"{hint}{AS_WRITTEN}"
+    return hint
+
+
+def _hint(exc: BaseException, line_text: str = "") -> Optional[str]:
     if isinstance(exc, Keras2Spelling):
         return exc.hint
     msg = str(exc)

@@ -51,7 +51,7 @@ class TorchFramework(Framework):
         )
 
     # ---- worker side
-    def wants(self, source: str) -> bool:
+    def wants(self, source: str, where: Optional[str] = None) -> bool:
         return "torch" in source
 
     def start(self, run: Any) -> None:
