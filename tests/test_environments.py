@@ -57,3 +57,26 @@ def test_a_backend_suffix_on_a_scikit_learn_side_is_refused():
         result.exit_code == 2
         and "runs Keras 3 on that backend, but the script's model is a scikit-learn" in result.stderr
     )
+
+
+def test_float64_on_jax_without_x64_is_named_and_only_then():
+    from dataclasses import replace
+
+    from graphs import chain, dense
+    from kerasdiff.engine import compare_graphs
+
+    g = chain(dense("dense", 4, "tanh"), dense("dense_1", 1, "linear", 4))
+    wide = replace(g, framework="keras", layers=tuple(replace(lay, dtype="float64") for lay in g.layers))
+    tf_side = replace(wide, env={"backend": "tensorflow"})
+    jax_side = replace(wide, env={"backend": "jax", "x64": False})
+    report = compare_graphs(tf_side, jax_side)
+    assert [f.code for f in report.findings] == ["KD704"] and not report.equivalent
+    assert "B runs on JAX without x64" in report.findings[0].message
+    assert "JAX_ENABLE_X64=1" in report.findings[0].fix
+    # x64 on, both on JAX, or a float32 model: nothing to say
+    assert compare_graphs(tf_side, replace(jax_side, env={"backend": "jax", "x64": True})).equivalent
+    assert compare_graphs(jax_side, jax_side).equivalent
+    narrow = replace(g, framework="keras")
+    assert compare_graphs(
+        replace(narrow, env={"backend": "tensorflow"}), replace(narrow, env=jax_side.env)
+    ).equivalent

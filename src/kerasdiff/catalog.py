@@ -1136,6 +1136,22 @@ RULES: tuple[Rule, ...] = (
         "layers.ConvLSTM2D(4, 3) under tf_keras vs the same line under Keras 3",
     ),
     Rule(
+        "KD704",
+        "framework-semantics",
+        "error",
+        "float64 on JAX without x64 is float32",
+        "Keras says the layers are float64, but the JAX backend without its x64 mode stores and "
+        "computes every float64 array as float32 (with one warning); the other backend computes "
+        "in float64.",
+        "Half the precision on one side: outputs differ around 1e-7 relative instead of 1e-16, "
+        "and what relies on float64 (tiny gradients, large sums, comparisons to a float64 "
+        "reference) behaves differently.",
+        "Run {side}'s side with JAX_ENABLE_X64=1 in the environment (or "
+        "`jax.config.update('jax_enable_x64', True)` before Keras builds the model), or compare in "
+        "float32 on both.",
+        "keras.config.set_floatx('float64') in m.py, compared as m.py@tensorflow m.py@jax",
+    ),
+    Rule(
         "KD901",
         "topology",
         "info",

@@ -240,6 +240,15 @@ def _framework(g: object) -> str:
     return str(getattr(g, "framework", "") or "?")
 
 
+def _semantics_title(a: object, b: object) -> str:
+    """'tf_keras vs keras'; one framework on two backends: 'keras on tensorflow vs jax'."""
+    fa, fb = _framework(a), _framework(b)
+    ba, bb = ((getattr(g, "env", None) or {}).get("backend") for g in (a, b))
+    if fa == fb and ba and bb and ba != bb:
+        return f"Framework semantics ({fa} on {ba} vs {bb})"
+    return f"Framework semantics ({fa} vs {fb})"
+
+
 def render(report: Report, color: bool = False, width: int = 100, timings: bool = False) -> str:
     started = time.perf_counter()
     buf = io.StringIO()
@@ -272,7 +281,7 @@ def render(report: Report, color: bool = False, width: int = 100, timings: bool 
     if report.probe is not None:
         _probe(console, report.probe)
     sub = {
-        "framework-semantics": f"Framework semantics ({_framework(report.a)} vs {_framework(report.b)})",
+        "framework-semantics": _semantics_title(report.a, report.b),
         "training": "Training (compile, fit, seeds)",
     }
     n = 0

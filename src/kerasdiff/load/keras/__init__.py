@@ -20,6 +20,12 @@ class KerasFramework(Framework):
     environments: tuple[str, ...] = BACKENDS  # Keras 3 on another backend
 
     # ---- parent side
+    def checkers(self) -> tuple:
+        from kerasdiff.load.keras import rules
+        from kerasdiff.rules import make_checker
+
+        return (make_checker(rules.check, *rules.CODES),)
+
     def check_saved(self, path: str, shown: str, limits: Limits) -> None:
         from kerasdiff.load.keras.untrusted import check_saved
 

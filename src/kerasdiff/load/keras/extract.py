@@ -714,7 +714,16 @@ def _framework() -> str:
 def _env() -> dict:
     import keras
 
-    return {"keras": keras.__version__, "backend": keras.backend.backend()}
+    env = {"keras": keras.__version__, "backend": keras.backend.backend()}
+    if env["backend"] == "jax":
+        # without x64 JAX stores float64 arrays as float32, whatever Keras's dtypes say (KD704)
+        import jax
+
+        try:
+            env["x64"] = bool(jax.config.read("jax_enable_x64"))
+        except (AttributeError, KeyError):  # older JAX: an attribute
+            env["x64"] = bool(getattr(jax.config, "jax_enable_x64", False))
+    return env
 
 
 _MODEL_KEYS_SKIPPED = (
