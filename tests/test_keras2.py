@@ -166,3 +166,37 @@ def test_pairs_run_keras2_and_keras3_side_by_side(tmp_path):
     doc = json.loads(result.stdout)
     assert [(p["name"], p["exit_code"]) for p in doc["pairs"]] == [("seed000", 1), ("port", 0)], result.output
     assert doc["pairs"][0]["report"]["findings"][0]["code"] == "KD101"
+
+
+SAVE = r"""
+import os, sys
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import tf_keras as keras
+folder = sys.argv[1]
+m = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=(3,)), keras.layers.Dense(1)])
+m.save(os.path.join(folder, "old.h5"))
+marker = os.path.join(folder, "ran")
+evil = keras.Sequential([keras.Input((3,)), keras.layers.Lambda(lambda x: open(marker, "w") and x)])
+evil.save(os.path.join(folder, "evil.h5"))
+if os.path.exists(marker):
+    os.remove(marker)  # building the model ran the lambda once, here
+"""
+
+
+def test_saved_keras2_files_load_under_keras2_and_run_no_code(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", SAVE, str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    script = tmp_path / "k3.py"
+    script.write_text(
+        "import keras\nfrom keras import layers\n\n"
+        'model = keras.Sequential([keras.Input((3,)), layers.Dense(8, activation="relu"), layers.Dense(1)])\n'
+    )
+    result = CliRunner().invoke(cli, [f"{tmp_path / 'old.h5'}@keras2", str(script), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["a"]["framework"] == "tf_keras" and doc["b"]["framework"] == "keras"
+    evil = CliRunner().invoke(cli, [f"{tmp_path / 'evil.h5'}@keras2", str(script)])
+    assert evil.exit_code == 2 and "Lambda" in evil.stderr, evil.output
+    assert not (tmp_path / "ran").exists()

@@ -301,6 +301,7 @@ class Framework:
     saved_suffixes: tuple[str, ...] = ()  # saved-file kinds it loads
     can_probe: bool = False  # --probe can run its live models
     environments: tuple[str, ...] = ()  # the `SPEC@ENV` suffixes its scripts may take
+    only_in_environments: bool = False  # True: it loads files only under one of them (@keras2)
     # modules a fork server (--pairs) imports once for all the workers it forks
     preload: tuple[str, ...] = ()
 

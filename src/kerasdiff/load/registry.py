@@ -40,10 +40,13 @@ def saved_suffixes() -> tuple[str, ...]:
     return tuple(s for fw in FRAMEWORKS for s in fw.saved_suffixes)
 
 
-def framework_of_saved(path: str) -> Framework:
+def framework_of_saved(path: str, where: str | None = None) -> Framework:
+    """The framework that loads a saved file; in environment `where` (`m.h5@keras2`) the one
+    made for it comes first."""
     lower = path.lower()
-    for fw in FRAMEWORKS:
-        if lower.endswith(fw.saved_suffixes):
+    ranked = sorted(FRAMEWORKS, key=lambda fw: where is None or where not in fw.environments)
+    for fw in ranked:
+        if lower.endswith(fw.saved_suffixes) and (where in fw.environments or not fw.only_in_environments):
             return fw
     raise KerasdiffError(path, "unknown kind of saved model", "give a script or a saved model")
 

@@ -557,7 +557,7 @@ def load_file(
                     fw.stop()
             owners = [_framework_of(m, active) for _, m in picked]  # type: ignore[misc]
         else:
-            owner = framework_of_saved(path)
+            owner = framework_of_saved(path, os.environ.get(ENV_VARIABLE) or None)
             model = owner.load_saved(path, shown)
             picked = [(os.path.basename(shown), model) for _ in names]
             owners = [owner for _ in names]

@@ -19,10 +19,12 @@ ENV = "keras2"
 class TfKerasFramework(KerasFramework):
     name = "tf_keras"
     label = "a Keras 2 (tf_keras) model"
-    saved_suffixes = ()  # saved files are Keras 3's to check and load
+    # Keras 2's own formats, loaded by tf_keras under @keras2 (checked like Keras 3's first)
+    saved_suffixes: tuple[str, ...] = (".h5", ".hdf5", ".json")
     can_probe = False  # the probe drives Keras 3 ops
     preload = ("tf_keras",)
     environments = (ENV,)
+    only_in_environments = True
 
     # ---- parent side
     def checkers(self) -> tuple:
@@ -46,6 +48,12 @@ class TfKerasFramework(KerasFramework):
 
         alias.install()  # before anything imports keras
         super().start(run)
+
+    def load_saved(self, path: str, shown: str) -> Any:
+        from kerasdiff.load.tf_keras import alias
+
+        alias.install()  # the Keras loader below reads the file with tf_keras
+        return super().load_saved(path, shown)
 
     def extract(self, obj: Any, spec: str, name: str, run: Any) -> Graph:
         from kerasdiff.load.tf_keras.vocabulary import normalize
