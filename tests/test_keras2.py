@@ -50,6 +50,13 @@ for (cls, attr) in json.loads(os.environ["DRIFTS"]):
     defaults[f"{cls}.{attr}"] = made
 out["defaults"] = defaults
 out["sgd_lr"] = float(k2.optimizers.SGD(lr=0.1).get_config()["learning_rate"])
+legacy = k2.optimizers.legacy.SGD(learning_rate=0.1, decay=0.01)
+schedule = k3.optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.01)
+rates = []
+for step in (0, 1, 10, 1000):
+    legacy.iterations.assign(step)
+    rates.append([float(legacy._decayed_lr("float32")), float(schedule(step))])
+out["decay"] = rates
 print(json.dumps(out))
 """
 
@@ -66,6 +73,9 @@ def test_every_drift_the_rules_claim_is_what_the_two_libraries_do():
     for (cls, attr), (k2_default, k3_default) in DEFAULTS.items():  # KD703
         assert got["defaults"][f"{cls}.{attr}"] == pytest.approx([k2_default, k3_default]), (cls, attr)
     assert got["sgd_lr"] == pytest.approx(0.01)  # KD701: SGD(lr=0.1) kept its default
+    for old_rate, new_rate in got["decay"]:  # KD705: decay=d is InverseTimeDecay(decay_steps=1, d)
+        assert old_rate == pytest.approx(new_rate, rel=1e-6)
+    assert got["decay"][-1][0] == pytest.approx(0.1 / 11, rel=1e-6)
 
 
 SPELLINGS = """

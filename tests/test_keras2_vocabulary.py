@@ -159,3 +159,17 @@ def test_keras2_without_tf_keras_names_the_install_command(tmp_path, monkeypatch
 def test_keras2_without_tensorflow_says_so():
     with pytest.raises(KerasdiffError, match="needs TensorFlow; it is not installed"):
         check_keras2("m.py@keras2")
+
+
+def test_a_legacy_optimizers_decay_is_the_keras3_schedule():
+    legacy = {"class": "SGD", "config": {"learning_rate": 0.1, "decay": 0.01, "momentum": 0.9}}
+    got = vocabulary.recipe({"compile": {"optimizer": legacy}})["compile"]["optimizer"]
+    assert got["config"]["learning_rate"] == {
+        "class": "InverseTimeDecay",
+        "config": {"initial_learning_rate": 0.1, "decay_steps": 1, "decay_rate": 0.01, "staircase": False},
+    }
+    assert "decay" not in got["config"] and got["config"]["use_ema"] is False
+    assert got["legacy_decay"] == {"learning_rate": 0.1, "decay": 0.01}
+    flat = {"class": "SGD", "config": {"learning_rate": 0.1, "decay": 0.0}}
+    kept = vocabulary.recipe({"compile": {"optimizer": flat}})["compile"]["optimizer"]
+    assert kept["config"]["learning_rate"] == 0.1 and "legacy_decay" not in kept

@@ -1152,6 +1152,20 @@ RULES: tuple[Rule, ...] = (
         "keras.config.set_floatx('float64') in m.py, compared as m.py@tensorflow m.py@jax",
     ),
     Rule(
+        "KD705",
+        "framework-semantics",
+        "error",
+        "Keras 2's decay= is a learning-rate schedule",
+        "A legacy Keras 2 optimizer (`keras.optimizers.legacy.*`, or any optimizer before "
+        "TensorFlow 2.11) with `decay=d` divides its learning rate by (1 + d * step); Keras 3 "
+        "optimizers have no `decay`, and the rewrite trains at another rate.",
+        "After 1,000 steps with decay=0.01 the Keras 2 side steps 11x smaller than at the start; "
+        "the two train differently from the second step on.",
+        "In Keras 3 write `learning_rate=keras.optimizers.schedules.InverseTimeDecay({lr}, "
+        "decay_steps=1, decay_rate={decay})`: the same rate at every step.",
+        "keras.optimizers.legacy.SGD(lr=0.1, decay=0.01) vs keras.optimizers.SGD(learning_rate=0.1)",
+    ),
+    Rule(
         "KD901",
         "topology",
         "info",

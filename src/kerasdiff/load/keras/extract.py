@@ -68,11 +68,19 @@ def _describe_callable(obj: Any) -> Any:
 def _acts_as(fn: Any) -> Optional[dict]:
     """What a custom regularizer adds, measured: c * sum(W^2) is L2(c), c * sum(|W|) is L1(c).
     Measured in float32, so c keeps 6 significant digits."""
-    try:
-        from keras import ops
+    from kerasdiff.load.keras.src import KERAS2
 
-        one = float(ops.convert_to_numpy(fn(ops.ones((2, 2)))))
-        two = float(ops.convert_to_numpy(fn(2.0 * ops.ones((2, 2)))))
+    try:
+        if KERAS2:  # tf_keras has no keras.ops: its regularizers take TensorFlow tensors
+            import tensorflow as tf
+
+            one = float(fn(tf.ones((2, 2))))
+            two = float(fn(2.0 * tf.ones((2, 2))))
+        else:
+            from keras import ops
+
+            one = float(ops.convert_to_numpy(fn(ops.ones((2, 2)))))
+            two = float(ops.convert_to_numpy(fn(2.0 * ops.ones((2, 2)))))
     except Exception:  # noqa: BLE001 - a regularizer that cannot be measured stays opaque
         return None
     if not one > 0:

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from kerasdiff.findings import Finding, make, show
 
 NAME = "tf_keras"
-CODES = ("KD701", "KD702", "KD703")
+CODES = ("KD701", "KD702", "KD703", "KD705")
 
 # (layer or optimizer class, setting) -> (Keras 2's default, Keras 3's default)
 DEFAULTS: dict[tuple[str, str], tuple[Any, Any]] = {
@@ -38,6 +38,7 @@ def check(ctx: Any) -> Iterator[Finding]:
         return
     old_is_a = a.framework == NAME
     yield from _ignored_lr(ctx, old_is_a)
+    yield from _legacy_decay(ctx, old_is_a)
     yield from _hard_sigmoid(ctx, old_is_a)
     yield from _defaults(ctx, old_is_a)
 
@@ -74,6 +75,35 @@ def _ignored_lr(ctx: Any, old_is_a: bool) -> Iterator[Finding]:
         optimizer=cls,
         lr=lr,
         side="A" if old_is_a else "B",
+    )
+
+
+def _legacy_decay(ctx: Any, old_is_a: bool) -> Iterator[Finding]:
+    """KD705: a legacy optimizer's decay= is a schedule; the Keras 3 side trains at a constant rate."""
+    old = ctx.a if old_is_a else ctx.b
+    comp = (old.recipe or {}).get("compile") or {}
+    legacy = (comp.get("optimizer") or {}).get("legacy_decay")
+    if not legacy:
+        return
+    concrete = [f for f in ctx.earlier if f.code == "KD302" and f.attribute == "learning_rate"]
+    if not concrete:
+        return  # the other side spells the same schedule
+    cls = (comp.get("optimizer") or {}).get("class") or "SGD"
+    lr, decay = legacy["learning_rate"], legacy["decay"]
+    yield make(
+        "KD705",
+        a_path="compile.optimizer.learning_rate",
+        b_path="compile.optimizer.learning_rate",
+        attribute="learning_rate",
+        a_value=concrete[0].a_value,
+        b_value=concrete[0].b_value,
+        message=f"the Keras 2 side's legacy {cls}(decay={show(decay)}) divides its rate {show(lr)} by "
+        f"(1 + {show(decay)} * step); the other side's rate is {show(_sides(old_is_a, concrete[0])[1])}",
+        explains=tuple(_key(f) for f in concrete),
+        a_source=concrete[0].a_source,
+        b_source=concrete[0].b_source,
+        lr=lr,
+        decay=decay,
     )
 
 

@@ -140,12 +140,34 @@ def _layer(lay: Layer) -> Layer:
 
 def _optimizer(opt: dict) -> dict:
     cfg = dict(opt.get("config") or {})
+    out = dict(opt)
     # how tf_keras runs the update (XLA or not, which class family), not what it computes
     for k in ("is_legacy_optimizer", "jit_compile"):
         cfg.pop(k, None)
+    if "decay" in cfg:
+        # keras.optimizers.legacy.*: no moving average of the weights; `decay` divides the rate
+        # by (1 + decay * step), which Keras 3 spells as an InverseTimeDecay schedule
+        cfg.setdefault("use_ema", False)
+        cfg.setdefault("ema_momentum", 0.99)
+        decay, lr = cfg.get("decay"), cfg.get("learning_rate")
+        if not decay:
+            cfg.pop("decay")
+        elif isinstance(lr, (int, float)) and isinstance(decay, (int, float)):
+            cfg.pop("decay")
+            cfg["learning_rate"] = {
+                "class": "InverseTimeDecay",
+                "config": {
+                    "initial_learning_rate": plain(float(lr)),
+                    "decay_steps": 1,
+                    "decay_rate": plain(float(decay)),
+                    "staircase": False,
+                },
+            }
+            out["legacy_decay"] = {"learning_rate": plain(float(lr)), "decay": plain(float(decay))}
     if not cfg.get("use_ema"):
         cfg.pop("ema_overwrite_frequency", None)
-    return {**opt, "config": plain(cfg)}
+    out["config"] = plain(cfg)
+    return out
 
 
 def _loss(loss: Any) -> Any:
