@@ -36,6 +36,19 @@ def test_the_suffix_names_an_environment_or_is_part_of_the_path(tmp_path):
         parse_spec(A + ":model@nowhere")
 
 
+@pytest.mark.skipif(
+    __import__("importlib.util").util.find_spec("jax") is not None,
+    reason="jax is installed here: the fast tier checks this",
+)
+def test_a_backend_that_is_not_installed_is_one_line_before_any_worker():
+    from kerasdiff.load.interface import check_environment
+
+    with pytest.raises(KerasdiffError) as exc:
+        check_environment(parse_spec(A + "@jax"))
+    assert "backend needs the jax package, which is not installed" in exc.value.cause
+    assert exc.value.hint == 'pip install "kerasdiff[jax]"'
+
+
 @pytest.mark.keras
 def test_one_script_on_two_backends_runs_twice_and_computes_alike():
     pytest.importorskip("jax", reason="the jax extra is not installed: pip install -e '.[jax]'")

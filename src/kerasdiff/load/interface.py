@@ -9,6 +9,7 @@ a saved file that is not a zip / HDF5 / JSON model config) fails here, before a 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import stat
@@ -117,10 +118,7 @@ def parse_spec(raw: str, limits: Limits = Limits()) -> Spec:
     head, at, where = raw.rpartition("@")
     if at and where in ENVIRONMENTS:
         # `SPEC@ENV` (DESIGN.md): only when the text after the last @ names an environment
-        inner = parse_spec(head, limits)
-        if where == "keras2" or inner.env == "keras2":
-            check_keras2(raw)
-        return replace(inner, raw=raw, env=where, env_given=True)
+        return replace(parse_spec(head, limits), raw=raw, env=where, env_given=True)
     typo = at and re.fullmatch(r"[A-Za-z][\w.-]*", where) and re.search(r"\.py(:\w+)?$", head)
     if typo and not os.path.exists(raw):  # `m.py@keras3`: a mistyped environment, not a path
         raise KerasdiffError(
@@ -152,10 +150,22 @@ def parse_spec(raw: str, limits: Limits = Limits()) -> Spec:
             env=inner.env,
             env_given=inner.env_given,
         )
-    spec = _parse(raw, limits)
+    return _parse(raw, limits)
+
+
+def check_environment(spec: Spec) -> None:
+    """What a spec's environment needs is installed: checked before any worker starts (and pays
+    for TensorFlow), from package metadata only."""
     if spec.env == "keras2":
         check_keras2(spec.shown)
-    return spec
+    elif spec.env in BACKENDS and importlib.util.find_spec(spec.env) is None:
+        raise KerasdiffError(
+            spec.shown,
+            f"Keras's {spec.env} backend needs the {spec.env} package, which is not installed",
+            f'pip install "kerasdiff[{spec.env}]"'
+            if spec.env != "tensorflow"
+            else "pip install tensorflow-cpu",
+        )
 
 
 # A script that imports tf_keras itself is a Keras 2 script: it runs under @keras2 unasked.

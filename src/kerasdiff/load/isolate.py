@@ -18,7 +18,7 @@ from typing import Optional, Union
 from kerasdiff.errors import KerasdiffError
 from kerasdiff.graph import Graph
 from kerasdiff.load.forkserver import Forked, ForkServers
-from kerasdiff.load.interface import ENV_VARIABLE, MB, Limits, Spec
+from kerasdiff.load.interface import ENV_VARIABLE, MB, Limits, Spec, check_environment
 from kerasdiff.load.registry import framework_of_saved, frameworks
 
 _FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+) in (?P<func>.+)$')
@@ -393,6 +393,8 @@ def load_pair(
     Workers run in parallel; the first one to fail ends the run (the other is stopped).
     keep=True: loaded workers stay alive with their models (Loaded.session; close it).
     servers: fork the script workers from these (many pairs) instead of starting processes."""
+    for spec in (a, b):
+        check_environment(spec)
     groups: dict[str, list[Spec]] = {}
     for spec in (a, b):
         # the same file in the same environment runs once (m.py@jax and m.py run twice)
