@@ -352,6 +352,12 @@ def _pairs(pairs_file: Optional[str], output: Optional[str], flags: dict, quiet:
 
     file, table = load_pyproject()
     settings = resolve(flags, file, table)
+    if settings.format == Format.HTML.value:
+        raise KerasdiffError(
+            "--format html",
+            "shows one pair side by side",
+            "use --format markdown or json for --pairs, or compare one pair with --format html",
+        )
     if flags.get("write-baseline") or settings.write_baseline:
         raise KerasdiffError(
             "--write-baseline",

@@ -68,6 +68,7 @@ def report_of(
         ignored=len(findings) - len(kept),
         timings=dict(timings or {}),
         probe=probe,
+        rows=al.pairs,
     )
 
 

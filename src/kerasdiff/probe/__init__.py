@@ -248,17 +248,22 @@ def compare(p: Plan, rec_a: tuple, rec_b: tuple, *, atol: float, rtol: float, se
     first = None
     sampled = False
     compared = 0
+    per_call: list[dict] = []  # every compared call's largest difference (the HTML report shows it)
     for a_layer, b_layer, xa, xb in p.pairs:
         va, vb = values(meta_a, arr_a, xa), values(meta_b, arr_b, xb)
         if not va or not vb:
             continue
         compared += 1
+        worst: Optional[float] = 0.0
+        all_ok = True
         for i, ((x, ma), (y, mb)) in enumerate(zip(va, vb)):
             sampled = sampled or ma["sampled"] or mb["sampled"]
             if ma["shape"] != mb["shape"]:
                 ok, mad = False, None
             else:
                 ok, mad = _close(x, y, atol, rtol)
+            all_ok = all_ok and ok
+            worst = None if mad is None or worst is None or not math.isfinite(mad) else max(worst, mad)
             if not ok and first is None:
                 first = {
                     "a_path": a_layer,
@@ -268,6 +273,7 @@ def compare(p: Plan, rec_a: tuple, rec_b: tuple, *, atol: float, rtol: float, se
                     "a_shape": ma["shape"],
                     "b_shape": mb["shape"],
                 }
+        per_call.append({"a": xa, "b": xb, "equal": all_ok, "max_abs_diff": worst})
     outs = []
     equal = bool(p.output_pairs)
     ma_out, mb_out = values(meta_a, arr_a, "model"), values(meta_b, arr_b, "model")
@@ -293,6 +299,7 @@ def compare(p: Plan, rec_a: tuple, rec_b: tuple, *, atol: float, rtol: float, se
         "ran": True,
         "equal": equal,
         "first_divergence": first,
+        "calls": per_call,
         "inputs": p.inputs_desc,
         "seed": seed,
         "batch": BATCH,

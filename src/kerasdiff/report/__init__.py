@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kerasdiff.report import github, json_format, junit, markdown, sarif, text
+from kerasdiff.report import github, html, json_format, junit, markdown, sarif, text
 from kerasdiff.report.interface import Format, Report
 
 # Every Format has exactly one renderer (tests check the table is exhaustive).
@@ -15,6 +15,7 @@ RENDERERS: dict[Format, Callable[..., str]] = {
     Format.SARIF: sarif.render,
     Format.JUNIT: junit.render,
     Format.GITHUB: github.render,
+    Format.HTML: html.render,
 }
 IMPLEMENTED = set(RENDERERS)
 

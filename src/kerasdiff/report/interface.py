@@ -21,6 +21,7 @@ class Format(str, enum.Enum):
     SARIF = "sarif"
     JUNIT = "junit"
     GITHUB = "github"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Report:
     timings: dict = field(default_factory=dict)
     probe: Optional[dict] = None
     baseline: Optional[dict] = None  # kerasdiff.baseline.Outcome.to_dict() under --baseline
+    # the alignment's matched calls in A's canonical order, gaps as None (the HTML view's rows)
+    rows: tuple[tuple[Optional[str], Optional[str]], ...] = ()
 
     def baseline_lines(self) -> list[str]:
         """What the baseline did, in plain sentences (every format shows them)."""

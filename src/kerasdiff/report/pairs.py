@@ -32,6 +32,9 @@ def summary_lines(outcomes: list) -> list[str]:
 def render(outcomes: list, fmt: Format, **kw: Any) -> str:
     from kerasdiff.report import render as one
 
+    if fmt is Format.HTML:
+        raise ValueError("the HTML report shows one pair (the CLI says so before running)")
+
     if fmt is Format.JSON:
         doc = {
             "schema_version": SCHEMA_VERSION,
