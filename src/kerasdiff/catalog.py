@@ -1155,7 +1155,7 @@ RULES: tuple[Rule, ...] = (
         "KD705",
         "framework-semantics",
         "error",
-        "Keras 2's decay= is a learning-rate schedule",
+        "A legacy decay= is a learning-rate schedule",
         "A legacy Keras 2 optimizer (`keras.optimizers.legacy.*`, or any optimizer before "
         "TensorFlow 2.11) with `decay=d` divides its learning rate by (1 + d * step); Keras 3 "
         "optimizers have no `decay`, and the rewrite trains at another rate.",

@@ -47,6 +47,23 @@ def _sides(old_is_a: bool, f: Finding) -> tuple[Any, Any]:
     return (f.a_value, f.b_value) if old_is_a else (f.b_value, f.a_value)
 
 
+def _learning_rate(code: str, concrete: list[Finding], message: str, **params: Any) -> Finding:
+    """A finding that explains the concrete learning-rate difference(s) (KD701, KD705)."""
+    return make(
+        code,
+        a_path="compile.optimizer.learning_rate",
+        b_path="compile.optimizer.learning_rate",
+        attribute="learning_rate",
+        a_value=concrete[0].a_value,
+        b_value=concrete[0].b_value,
+        message=message,
+        explains=tuple(_key(f) for f in concrete),
+        a_source=concrete[0].a_source,
+        b_source=concrete[0].b_source,
+        **params,
+    )
+
+
 def _ignored_lr(ctx: Any, old_is_a: bool) -> Iterator[Finding]:
     """KD701: tf_keras's optimizers (TF 2.11+) drop `lr=` with a log line."""
     old = ctx.a if old_is_a else ctx.b
@@ -60,18 +77,11 @@ def _ignored_lr(ctx: Any, old_is_a: bool) -> Iterator[Finding]:
     if not concrete:
         return  # the other side trains at the same rate: no divergence to explain
     cls = opt.get("class") or "SGD"
-    yield make(
+    yield _learning_rate(
         "KD701",
-        a_path="compile.optimizer.learning_rate",
-        b_path="compile.optimizer.learning_rate",
-        attribute="learning_rate",
-        a_value=concrete[0].a_value,
-        b_value=concrete[0].b_value,
-        message=f"the Keras 2 side's {cls}(lr={show(lr)}) trains at learning_rate={show(used)}: tf_keras "
+        concrete,
+        f"the Keras 2 side's {cls}(lr={show(lr)}) trains at learning_rate={show(used)}: tf_keras "
         "dropped lr= (since TensorFlow 2.11 it only logs a line)",
-        explains=tuple(_key(f) for f in concrete),
-        a_source=concrete[0].a_source,
-        b_source=concrete[0].b_source,
         optimizer=cls,
         lr=lr,
         side="A" if old_is_a else "B",
@@ -90,18 +100,11 @@ def _legacy_decay(ctx: Any, old_is_a: bool) -> Iterator[Finding]:
         return  # the other side spells the same schedule
     cls = (comp.get("optimizer") or {}).get("class") or "SGD"
     lr, decay = legacy["learning_rate"], legacy["decay"]
-    yield make(
+    yield _learning_rate(
         "KD705",
-        a_path="compile.optimizer.learning_rate",
-        b_path="compile.optimizer.learning_rate",
-        attribute="learning_rate",
-        a_value=concrete[0].a_value,
-        b_value=concrete[0].b_value,
-        message=f"the Keras 2 side's legacy {cls}(decay={show(decay)}) divides its rate {show(lr)} by "
+        concrete,
+        f"the Keras 2 side's legacy {cls}(decay={show(decay)}) divides its rate {show(lr)} by "
         f"(1 + {show(decay)} * step); the other side's rate is {show(_sides(old_is_a, concrete[0])[1])}",
-        explains=tuple(_key(f) for f in concrete),
-        a_source=concrete[0].a_source,
-        b_source=concrete[0].b_source,
         lr=lr,
         decay=decay,
     )
