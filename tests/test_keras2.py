@@ -156,12 +156,27 @@ def test_a_keras3_failure_on_a_keras2_spelling_offers_keras2():
     assert "learning_rate=" in result.stderr and "add @keras2 to its spec" in result.stderr, result.stderr
 
 
-def test_probe_says_it_cannot_run_keras2():
-    a = os.path.join(EX, "keras2-port-equivalent", "a.py")
-    result = CliRunner().invoke(cli, [f"{a}@keras2", f"{a}@keras2", "--probe"])
-    # the static comparison stands; the report says the probe did not run and why
-    assert result.exit_code == 0, result.output
-    assert "not run: the probe cannot run a Keras 2 (tf_keras) model" in result.output
+def test_probe_runs_across_keras2_and_keras3():
+    """Same weights, both libraries: a faithful port computes alike, hard_sigmoid does not (the
+    probe measures what KD702 says), and one training step shows KD701's 10x learning rate."""
+    port = os.path.join(EX, "keras2-port-equivalent")
+    same = CliRunner().invoke(cli, [f"{port}/a.py@keras2", f"{port}/b.py", "--probe", "--format", "json"])
+    probe = json.loads(same.stdout)["probe"]
+    assert probe["ran"] and probe["equal"] and probe["layers_compared"] == 9, probe
+    hs = os.path.join(EX, "kd702-keras2-hard-sigmoid", "m.py")
+    other = json.loads(CliRunner().invoke(cli, [f"{hs}@keras2", hs, "--probe", "--format", "json"]).stdout)[
+        "probe"
+    ]
+    assert other["equal"] is False and other["first_divergence"]["a_path"] == "dense_1", other
+    lr = os.path.join(EX, "kd701-keras2-ignored-lr")
+    doc = json.loads(
+        CliRunner()
+        .invoke(cli, [f"{lr}/a.py@keras2", f"{lr}/b.py", "--probe-train", "--format", "json"])
+        .stdout
+    )
+    train = doc["probe"]["train"]
+    assert train["ran"] and train["equal"] is False, train
+    assert doc["findings"][0]["code"] == "KD701"
 
 
 def test_pairs_run_keras2_and_keras3_side_by_side(tmp_path):

@@ -24,7 +24,8 @@ class KerasFramework(Framework):
         from kerasdiff.load.keras import rules
         from kerasdiff.rules import make_checker
 
-        return (make_checker(rules.check, *rules.CODES),)
+        # with the ordinary rules: it needs no other finding, and KD501 must see it
+        return (make_checker(rules.check, *rules.CODES, after=False),)
 
     def check_saved(self, path: str, shown: str, limits: Limits) -> None:
         from kerasdiff.load.keras.untrusted import check_saved

@@ -59,11 +59,35 @@ def record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str, tr
         index.model.set_weights(saved)
 
 
-def _record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str, training: bool) -> dict:
+def _library() -> tuple[Any, Any, Any, Any]:
+    """(to numpy, to tensor, flatten, run one node) for Keras 3, or for tf_keras under @keras2."""
+    from kerasdiff.load.keras.src import KERAS2
+
+    if KERAS2:
+        import tensorflow as tf
+
+        def run_node(op: Any, node: Any, td: dict, training: bool) -> Any:
+            # the node's own arguments, our tensors in place of its Keras tensors
+            args = tf.nest.map_structure(lambda t: td.get(id(t), t), list(node.call_args))
+            kwargs = tf.nest.map_structure(lambda t: td.get(id(t), t), dict(node.call_kwargs))
+            kwargs.pop("training", None)
+            return op(*args, training=training, **kwargs)
+
+        return np.asarray, tf.convert_to_tensor, tf.nest.flatten, run_node
     import keras
     from keras import tree
 
     from kerasdiff.load.keras.src import operation_fn
+
+    def run_node3(op: Any, node: Any, td: dict, training: bool) -> Any:
+        args, kwargs = node.arguments.fill_in(td)
+        return operation_fn(op, training=training)(*args, **kwargs)
+
+    return keras.ops.convert_to_numpy, keras.ops.convert_to_tensor, tree.flatten, run_node3
+
+
+def _record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str, training: bool) -> dict:
+    to_numpy, to_tensor, flatten, run_node = _library()
 
     wanted = set(calls)
     saved: dict[str, np.ndarray] = {}
@@ -72,7 +96,7 @@ def _record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str, t
     def keep(name: str, values: list) -> None:
         rows = []
         for i, v in enumerate(values):
-            arr = keras.ops.convert_to_numpy(v)
+            arr = to_numpy(v)
             flat, sampled = sample(arr)
             saved[f"{name}__{i}"] = flat
             rows.append(
@@ -96,12 +120,11 @@ def _record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str, t
                 last_use[ref] = n
         for ref in index.output_refs:
             last_use[ref] = len(index.calls)
-        vals: dict[str, Any] = {f"in:{i}": keras.ops.convert_to_tensor(x) for i, x in enumerate(inputs)}
+        vals: dict[str, Any] = {f"in:{i}": to_tensor(x) for i, x in enumerate(inputs)}
         for n, (key, op, node, refs) in enumerate(index.calls):
             td = {id(kt): vals[ref] for kt, ref in refs}
-            args, kwargs = node.arguments.fill_in(td)
-            flat = tree.flatten(operation_fn(op, training=training)(*args, **kwargs))
-            del td, args, kwargs
+            flat = flatten(run_node(op, node, td, training))
+            del td
             for ref in {ref for _, ref in refs}:
                 if last_use.get(ref, -1) <= n:
                     vals.pop(ref, None)
@@ -113,7 +136,7 @@ def _record(index: Any, inputs: list[np.ndarray], calls: list[str], path: str, t
         outputs = [vals[r] for r in index.output_refs]
     else:
         x = inputs[0] if len(inputs) == 1 else list(inputs)
-        outputs = tree.flatten(index.model(x, training=training))
+        outputs = flatten(index.model(x, training=training))
     keep("model", outputs)
     np.savez(path, **saved)  # type: ignore[arg-type]  # numpy's stub types the first **kwarg as bool
     return {"meta": meta}
@@ -127,7 +150,11 @@ _RANDOM = (("Dropout", ("rate",)), ("Noise", ("stddev",)), ("", ("dropout", "rec
 def train_step(index: Any, inputs: list[np.ndarray], targets: list[np.ndarray]) -> dict:
     """One step of the model's compiled optimizer and loss on (inputs, targets)."""
     model = index.model
-    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
+    # Keras 3 says `compiled`, tf_keras `_is_compiled`
+    compiled = getattr(model, "compiled", None)
+    if compiled is None:
+        compiled = getattr(model, "_is_compiled", False)
+    if getattr(model, "optimizer", None) is None or not compiled:
         raise TrainStepError("the model is not compiled (no optimizer and loss to train with)")
     if len(targets) != 1 or len(getattr(model, "outputs", None) or [None]) != 1:
         raise TrainStepError("the model has several outputs (one output only)")

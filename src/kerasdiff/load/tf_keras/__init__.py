@@ -21,7 +21,7 @@ class TfKerasFramework(KerasFramework):
     label = "a Keras 2 (tf_keras) model"
     # Keras 2's own formats, loaded by tf_keras under @keras2 (checked like Keras 3's first)
     saved_suffixes: tuple[str, ...] = (".h5", ".hdf5", ".json")
-    can_probe = False  # the probe drives Keras 3 ops
+    can_probe = True  # the probe runs tf_keras layers node by node (kerasdiff.load.keras.probe)
     preload = ("tf_keras",)
     environments = (ENV,)
     only_in_environments = True
@@ -31,7 +31,10 @@ class TfKerasFramework(KerasFramework):
         from kerasdiff.load.tf_keras import rules
         from kerasdiff.rules import make_checker
 
-        return (make_checker(rules.check, *rules.CODES),)
+        return (
+            make_checker(rules.check_first, *rules.FIRST_CODES, after=False),
+            make_checker(rules.check, *rules.CODES),
+        )
 
     def worker_env(self, env: dict, folder: str, saved: bool, where: Optional[str]) -> dict:
         if where != ENV:
