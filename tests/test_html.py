@@ -130,6 +130,9 @@ def test_seed003_shows_the_one_shared_base_beside_six_copies(browser, tmp_path):
     shared = a_nodes.evaluate_all("els => els.map(e => e.innerText).filter(t => t.includes('shared: call'))")
     assert len(shared) == 36 and any("call 6 of 6" in t for t in shared)
     assert page.locator('.group[data-block="base"] .badge.error').count() == 1  # KD181 on the block
+    # and on B's copies: the first layer of each of the six is red
+    red_b = page.locator('.node.error[data-side="b"]').evaluate_all("els => els.map(e => e.dataset.key)")
+    assert sorted(red_b) == sorted(["conv2d", "conv2d_2", "conv2d_4", "conv2d_6", "conv2d_8", "conv2d_10"])
     assert problems == []
 
 

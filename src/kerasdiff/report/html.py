@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any, Optional
 
 from kerasdiff import __version__
@@ -52,9 +53,17 @@ def _node(g: Graph, side: str, call: Any, calls_of: dict, diff: Optional[dict]) 
     }
 
 
+def _paths(path: str) -> list[str]:
+    """The layers a finding's path names: "conv2d (+5 more: conv2d_2, conv2d_4, ...)" is several."""
+    m = re.fullmatch(r"(.+?) \(\+\d+ more: (.*)\)", path or "")
+    if not m:
+        return [path]
+    return [m.group(1), *(p for p in m.group(2).split(", ") if p != "...")]
+
+
 def _finding(i: int, f: Any) -> dict:
-    paths_a = {f.a_path, *(d[0] for d in f.details)}
-    paths_b = {f.b_path, *(d[1] for d in f.details)}
+    paths_a = {p for q in (f.a_path, *(d[0] for d in f.details)) for p in _paths(q)}
+    paths_b = {p for q in (f.b_path, *(d[1] for d in f.details)) for p in _paths(q)}
     return {
         "i": i,
         "code": f.code,
