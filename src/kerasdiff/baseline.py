@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
-from kerasdiff.errors import KerasdiffError
+from kerasdiff.errors import KerasdiffError, read_document
 from kerasdiff.findings import Finding
 from kerasdiff.graph import Graph
 
@@ -103,15 +103,13 @@ def write(path: str, findings: tuple[Finding, ...] | list[Finding], a: Graph, b:
 
 def read(path: str) -> list[dict]:
     """The entries of a baseline file; KerasdiffError (exit 2) when it is not one."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except FileNotFoundError:
-        raise KerasdiffError(path, "no such baseline file", "create it with --write-baseline FILE") from None
-    except (OSError, ValueError) as exc:
-        raise KerasdiffError(
-            path, f"is not a baseline file: {exc}", "write it again with --write-baseline"
-        ) from None
+    doc = read_document(
+        path,
+        json.load,
+        False,
+        ("no such baseline file", "create it with --write-baseline FILE"),
+        ("is not a baseline file: {exc}", "write it again with --write-baseline"),
+    )
     entries = doc.get("findings") if isinstance(doc, dict) else None
     if (
         not isinstance(doc, dict)

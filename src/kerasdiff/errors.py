@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # The exit codes, like diff(1) (DESIGN.md): every command returns one of these.
 EXIT_EQUIVALENT, EXIT_DIVERGENT, EXIT_TROUBLE = 0, 1, 2
 
@@ -32,3 +34,17 @@ class KerasdiffError(Exception):
     @classmethod
     def from_dict(cls, d: dict) -> KerasdiffError:
         return cls(d.get("file", ""), d.get("cause", "failed"), d.get("hint", ""), d.get("detail", ""))
+
+
+def read_document(
+    path: str, load: Any, binary: bool, missing: tuple[str, str], malformed: tuple[str, str]
+) -> Any:
+    """`load(fh)` of the file at `path` (a baseline, a pairs file): one error line when it is
+    absent (`missing`: cause, way out) or unreadable (`malformed`: cause with `{exc}`, way out)."""
+    try:
+        with open(path, "rb") if binary else open(path, encoding="utf-8") as fh:
+            return load(fh)
+    except FileNotFoundError:
+        raise KerasdiffError(path, *missing) from None
+    except (OSError, ValueError) as exc:
+        raise KerasdiffError(path, malformed[0].format(exc=exc), malformed[1]) from None

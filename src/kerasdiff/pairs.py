@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
-from kerasdiff.errors import EXIT_DIVERGENT, EXIT_EQUIVALENT, EXIT_TROUBLE, KerasdiffError
+from kerasdiff.errors import EXIT_DIVERGENT, EXIT_EQUIVALENT, EXIT_TROUBLE, KerasdiffError, read_document
 from kerasdiff.settings import FAIL_ON, Settings
 
 _KEYS = {"a", "b", "name", "ignore", "fail-on"}
@@ -99,15 +99,13 @@ def read(path: str, base: Settings) -> list[Pair]:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
-    try:
-        with open(path, "rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError:
-        raise KerasdiffError(path, "no such pairs file", "give a TOML file with [[pair]] tables") from None
-    except (OSError, ValueError) as exc:
-        raise KerasdiffError(
-            path, f"is not a readable TOML pairs file: {exc}", "fix the TOML syntax"
-        ) from None
+    doc = read_document(
+        path,
+        tomllib.load,
+        True,
+        ("no such pairs file", "give a TOML file with [[pair]] tables"),
+        ("is not a readable TOML pairs file: {exc}", "fix the TOML syntax"),
+    )
     return from_table(doc.get("pair"), path, base)
 
 

@@ -23,7 +23,7 @@ from kerasdiff import __version__
 from kerasdiff.catalog import SEVERITY_RANK
 from kerasdiff.findings import show
 from kerasdiff.graph import Graph
-from kerasdiff.report.interface import Report
+from kerasdiff.report.interface import Report, model_summary
 
 # More rows than this: sections start collapsed (those holding a finding stay open).
 COLLAPSE_ABOVE = 150
@@ -142,8 +142,8 @@ def data_of(report: Report) -> dict:
         "version": __version__,
         "verdict": report.verdict(),
         "equivalent": report.equivalent,
-        "a": _side(report.a),
-        "b": _side(report.b),
+        "a": model_summary(report.a),
+        "b": model_summary(report.b),
         "findings": findings,
         "nodes": nodes,
         "rows": rows,
@@ -157,17 +157,6 @@ def data_of(report: Report) -> dict:
         }
         if probe
         else None,
-    }
-
-
-def _side(g: Graph) -> dict:
-    return {
-        "spec": g.spec,
-        "name": g.name,
-        "cls": g.cls,
-        "framework": g.framework,
-        "params": g.params,
-        "layers": len(g.layers),
     }
 
 
@@ -255,7 +244,7 @@ const nodeEls = new Map();
 const head = document.getElementById('head');
 head.appendChild(el('h1', 'verdict ' + (D.equivalent ? 'good' : 'bad'), D.verdict)).id = 'verdict';
 for (const [label, s] of [['A', D.a], ['B', D.b]]) {
-  head.appendChild(el('div', 'sides', `${label}: ${s.spec}  ${s.name} (${s.cls}, ${s.framework}), ${s.params == null ? '?' : s.params.toLocaleString('en')} params, ${s.layers} layers`));
+  head.appendChild(el('div', 'sides', `${label}: ${s.spec}  ${s.name} (${s['class']}, ${s.framework}), ${s.params == null ? '?' : s.params.toLocaleString('en')} params, ${s.layers} layers`));
 }
 if (D.probe) {
   head.appendChild(el('div', 'sides', D.probe.ran ? ('--probe: ' + (D.probe.equal ? 'outputs equal' : 'outputs differ; first divergence ' + (D.probe.first ? D.probe.first.join(' / ') : 'at the model output'))) : ('--probe not run ' + D.probe.note)));

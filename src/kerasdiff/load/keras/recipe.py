@@ -780,16 +780,20 @@ _BACKEND_RENAMES = {
 
 
 def hint_for(exc: BaseException, line_text: str = "") -> Optional[str]:
-    """The way out for failures kerasdiff recognizes (Keras 2 spellings, Keras 3 pitfalls)."""
-    hint = _hint(exc, line_text)
-    if hint and hint.startswith(("Keras 3 ", "keras.backend has no")):
-        return f"{hint}{AS_WRITTEN}"
-    return hint
-
-
-def _hint(exc: BaseException, line_text: str = "") -> Optional[str]:
+    """The way out for failures kerasdiff recognizes: a Keras 3 pitfall, or a Keras 2 spelling
+    (how Keras 3 spells it, and that the script also runs as written under @keras2)."""
     if isinstance(exc, Keras2Spelling):
-        return exc.hint
+        return exc.hint  # it says both already
+    if isinstance(
+        exc, ValueError
+    ) and "can only be called for the variables it was originally built with" in str(exc):
+        return "the same optimizer instance was used for two models; create one optimizer per model"
+    hint = _keras2_spelling(exc, line_text)
+    return f"{hint}{AS_WRITTEN}" if hint else None
+
+
+def _keras2_spelling(exc: BaseException, line_text: str = "") -> Optional[str]:
+    """How Keras 3 spells what failed, when it is a Keras 2 spelling."""
     msg = str(exc)
     if isinstance(exc, ValueError):
         m = re.search(r"Argument\(s\) not recognized: \{(.*)\}", msg)
@@ -812,8 +816,6 @@ def _hint(exc: BaseException, line_text: str = "") -> Optional[str]:
                     f"model with keras.Input(shape=({d},))"
                 )
             return f"Keras 3 wants shapes as tuples: write ({d},) instead of {d}"
-        if "can only be called for the variables it was originally built with" in msg:
-            return "the same optimizer instance was used for two models; create one optimizer per model"
     if isinstance(exc, AttributeError):
         m = re.search(r"module '([\w.]*keras[\w.]*\.backend)' has no attribute '(\w+)'", msg)
         if m:

@@ -123,8 +123,6 @@ def layer_config(cls: str, config: dict) -> dict:
         out.setdefault(k, v)
     if cls in _IMAGE_LAYERS:
         out.setdefault("data_format", "channels_last")  # Keras 2's image layers are channels-last
-    if cls == "RMSprop" and not out.get("use_ema"):
-        out.pop("ema_overwrite_frequency", None)
     return out
 
 
